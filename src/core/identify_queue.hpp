@@ -21,7 +21,8 @@ class identify_queue {
     time_point reset_at{};
   };
 
-  explicit identify_queue(limits l = {});
+  identify_queue();
+  explicit identify_queue(limits l);
 
   // Takes the next GET /gateway/bot answer: session starts left and when they reset.
   void update_budget(std::uint32_t remaining, time_point reset_at);
