@@ -255,4 +255,34 @@ json::object message(const world& w, const channel_info& c, const user_info& aut
   return o;
 }
 
+json::object typing_start(const channel_info& c, const user_info& u, std::uint64_t unix_seconds) {
+  json::object o{{"channel_id", id(c.id)}};
+  if (c.guild_id) {
+    o["guild_id"] = id(c.guild_id);
+  }
+  o["user_id"] = id(u.id);
+  o["timestamp"] = unix_seconds;
+  if (c.guild_id) {
+    o["member"] = member(u, c.guild_id, true);
+  }
+  return o;
+}
+
+json::object presence_update(snowflake guild_id, const user_info& u, std::string_view status,
+                             std::string_view activity, std::uint64_t unix_ms) {
+  json::array activities;
+  if (!activity.empty()) {
+    activities.push_back(
+        {{"name", activity}, {"type", 0}, {"id", "ec0b28a579ecb4bd"}, {"created_at", unix_ms}});
+  }
+
+  return {
+      {"user", {{"id", id(u.id)}}},
+      {"status", status},
+      {"guild_id", id(guild_id)},
+      {"activities", std::move(activities)},
+      {"client_status", {{"desktop", status}}},
+  };
+}
+
 }  // namespace gatehouse::testgw::shapes

@@ -7,6 +7,8 @@
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 
+#include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace gatehouse::testgw::shapes {
@@ -32,5 +34,13 @@ boost::json::object guild_create(const guild_info& g, const std::vector<const us
 // `with_content` false gives the emptied form of §7.4.
 boost::json::object message(const world& w, const channel_info& c, const user_info& author,
                             const message_spec& m, bool for_gateway, bool with_content);
+
+// TYPING_START's `d`: a guild typing carries guild_id and the member with its user.
+boost::json::object typing_start(const channel_info& c, const user_info& u,
+                                 std::uint64_t unix_seconds);
+
+// PRESENCE_UPDATE's `d` for a member of a guild, with one activity.
+boost::json::object presence_update(snowflake guild_id, const user_info& u, std::string_view status,
+                                    std::string_view activity, std::uint64_t unix_ms);
 
 }  // namespace gatehouse::testgw::shapes
