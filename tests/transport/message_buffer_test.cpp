@@ -1,0 +1,40 @@
+// Tests for the padded message buffer.
+#include "transport/message_buffer.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace gatehouse::transport {
+namespace {
+
+TEST(message_buffer_test, appended_bytes_keep_padding_after_them) {
+  message_buffer b;
+  b.append("hello");
+  b.append(std::string(10000, 'x'));
+
+  EXPECT_EQ(b.size(), 10005u);
+  EXPECT_EQ(b.view().substr(0, 5), "hello");
+  EXPECT_GE(b.capacity() - b.size(), message_buffer::padding);
+}
+
+TEST(message_buffer_test, clear_keeps_the_memory_for_the_next_message) {
+  message_buffer b;
+  b.append(std::string(50000, 'x'));
+  const auto* before = b.view().data();
+  b.clear();
+  b.append(std::string(40000, 'y'));
+
+  EXPECT_EQ(b.view().data(), before);
+}
+
+TEST(message_buffer_test, prepare_never_hands_out_the_padding) {
+  message_buffer b;
+  const auto space = b.prepare(100);
+
+  EXPECT_GE(space.size(), 100u);
+  EXPECT_EQ(space.size() + message_buffer::padding, b.capacity());
+}
+
+}  // namespace
+}  // namespace gatehouse::transport
