@@ -1,0 +1,149 @@
+// Tests for token and intents configuration (cases G02, G03).
+#include "cli/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+
+#include "core/intents.hpp"
+#include "transport/log_capture.hpp"
+
+namespace gatehouse::cli {
+namespace {
+
+constexpr std::string_view bare = "test-token-not-real.abc.def";
+
+env_lookup fake_env(std::map<std::string, std::string, std::less<>> vars) {
+  return [vars = std::move(vars)](std::string_view name) -> std::optional<std::string> {
+    const auto it = vars.find(name);
+    if (it == vars.end()) {
+      return std::nullopt;
+    }
+    return it->second;
+  };
+}
+
+// A .env file in the test's temporary directory, removed afterwards.
+class dotenv_file {
+ public:
+  explicit dotenv_file(std::string_view text)
+      : path_(std::filesystem::temp_directory_path() /
+              ("gatehouse-config-test-" +
+               std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+               ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".env")) {
+    std::ofstream(path_, std::ios::binary) << text;
+  }
+  ~dotenv_file() { std::filesystem::remove(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+const std::filesystem::path no_file = "/nonexistent/gatehouse/.env";
+
+TEST(config_test, token_comes_from_the_environment) {
+  const auto t = load_token(fake_env({{"DISCORD_TOKEN", std::string(bare)}}), no_file);
+
+  EXPECT_EQ(t.token, bare);
+  EXPECT_EQ(t.source, "DISCORD_TOKEN");
+}
+
+TEST(config_test, environment_wins_over_the_dotenv_file) {
+  dotenv_file file("DISCORD_TOKEN=test-token-not-real.from.file\n");
+  const auto t = load_token(fake_env({{"DISCORD_TOKEN", std::string(bare)}}), file.path());
+
+  EXPECT_EQ(t.token, bare);
+}
+
+TEST(config_test, token_comes_from_the_dotenv_file_with_crlf_and_export) {
+  dotenv_file file("# bot\r\nexport DISCORD_TOKEN='test-token-not-real.abc.def'\r\n");
+  const auto t = load_token(fake_env({}), file.path());
+
+  EXPECT_EQ(t.token, bare);
+  EXPECT_EQ(t.source, file.path().string());
+}
+
+TEST(config_test, case_g03_trailing_newline_and_quotes_are_trimmed) {
+  for (const std::string raw :
+       {"test-token-not-real.abc.def\n", "test-token-not-real.abc.def\r\n",
+        " 'test-token-not-real.abc.def' ", "\"test-token-not-real.abc.def\""}) {
+    EXPECT_EQ(load_token(fake_env({{"DISCORD_TOKEN", raw}}), no_file).token, bare);
+  }
+}
+
+TEST(config_test, case_g02_one_bot_prefix_is_stripped_with_a_warning) {
+  const auto before = testing::log_capture::instance().size();
+  const auto t =
+      load_token(fake_env({{"DISCORD_TOKEN", "Bot test-token-not-real.abc.def"}}), no_file);
+
+  EXPECT_EQ(t.token, bare);
+  EXPECT_TRUE(testing::log_capture::instance().contains("\"Bot \" prefix", before));
+}
+
+TEST(config_test, token_with_inner_whitespace_is_refused_without_echoing_it) {
+  try {
+    load_token(fake_env({{"DISCORD_TOKEN", "test-token-not-real abc.def"}}), no_file);
+    FAIL() << "no error";
+  } catch (const config_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("invalid token format"), std::string::npos);
+    EXPECT_EQ(what.find("test-token-not-real"), std::string::npos);
+  }
+}
+
+TEST(config_test, token_with_a_control_character_is_refused) {
+  EXPECT_THROW(load_token(fake_env({{"DISCORD_TOKEN", "test-token-not-real\x01.abc"}}), no_file),
+               config_error);
+}
+
+TEST(config_test, empty_token_is_refused) {
+  EXPECT_THROW(load_token(fake_env({{"DISCORD_TOKEN", "  \"\" "}}), no_file), config_error);
+}
+
+TEST(config_test, missing_token_names_both_places_to_put_it) {
+  try {
+    load_token(fake_env({}), no_file);
+    FAIL() << "no error";
+  } catch (const config_error& e) {
+    EXPECT_STREQ(
+        e.what(),
+        "no token: set DISCORD_TOKEN in the environment or in /nonexistent/gatehouse/.env");
+  }
+}
+
+TEST(config_test, intents_by_name_are_case_insensitive) {
+  EXPECT_EQ(load_intents("guilds,Guild_Messages,MESSAGE_CONTENT"),
+            core::guilds_intent | core::guild_messages_intent | core::message_content_intent);
+}
+
+TEST(config_test, intents_by_number) {
+  EXPECT_EQ(load_intents("513"), 513u);
+}
+
+TEST(config_test, unknown_intent_lists_the_valid_names) {
+  try {
+    load_intents("GUILDS,GUILD_MESAGES");
+    FAIL() << "no error";
+  } catch (const config_error& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("unknown intent \"GUILD_MESAGES\""), std::string::npos);
+    EXPECT_NE(what.find("GUILD_MESSAGES"), std::string::npos);
+    EXPECT_NE(what.find("MESSAGE_CONTENT (privileged)"), std::string::npos);
+  }
+}
+
+TEST(config_test, undefined_intent_bits_are_refused) {
+  EXPECT_THROW(load_intents(std::to_string(1u << 30)), config_error);
+}
+
+TEST(config_test, privileged_intents_are_named_as_such) {
+  const auto notice = privileged_notice(core::guilds_intent | core::message_content_intent);
+
+  EXPECT_NE(notice.find("privileged intents requested: MESSAGE_CONTENT"), std::string::npos);
+  EXPECT_TRUE(privileged_notice(core::guilds_intent).empty());
+}
+
+}  // namespace
+}  // namespace gatehouse::cli
