@@ -1,5 +1,5 @@
-// The gateway payload envelope {op, d, s, t} (gateway-spec.md §2.1), scanned without building a
-// document: the hot path of every inbound message.
+// The gateway payload envelope {op, d, s, t} (gateway-spec.md §2.1), scanned
+// without building a document: the hot path of every inbound message.
 #pragma once
 
 #include <simdjson.h>
@@ -20,14 +20,16 @@ struct envelope {
   std::string_view data;  // the raw JSON of `d`, "null" when absent
 };
 
-// Scans envelopes one message at a time. The views of the returned envelope stay valid until the
-// next call to scan and while the scanned text is alive. Buffers grow to the largest message and
-// are reused, so the steady state allocates nothing.
+// Scans envelopes one message at a time. The views of the returned envelope
+// stay valid until the next call to scan and while the scanned text is alive.
+// Buffers grow to the largest message and are reused, so the steady state
+// allocates nothing.
 class envelope_scanner {
  public:
-  // Reads `op`, `s`, `t` and the raw `d` from `text`, in any key order, skipping unknown keys.
-  // `padding` is how many readable bytes follow `text`; with fewer than simdjson needs, the text
-  // is copied into an internal padded buffer. Fails with error::malformed_message.
+  // Reads `op`, `s`, `t` and the raw `d` from `text`, in any key order,
+  // skipping unknown keys. `padding` is how many readable bytes follow `text`;
+  // with fewer than simdjson needs, the text is copied into an internal padded
+  // buffer. Fails with error::malformed_message.
   envelope scan(std::string_view text, std::size_t padding, std::error_code& ec);
 
  private:

@@ -1,5 +1,6 @@
-// The heartbeat schedule of one connection: the jittered first beat, the interval, ACK tracking
-// and zombie detection (gateway-spec.md §3.2). It decides; the shard sends.
+// The heartbeat schedule of one connection: the jittered first beat, the
+// interval, ACK tracking and zombie detection (gateway-spec.md §3.2). It
+// decides; the shard sends.
 #pragma once
 
 #include <optional>
@@ -16,7 +17,8 @@ class heartbeat {
     zombied,  // the last beat was never acknowledged: the connection is dead
   };
 
-  // Starts from Hello: the first beat is due after interval * jitter, jitter in [0, 1).
+  // Starts from Hello: the first beat is due after interval * jitter, jitter in
+  // [0, 1).
   void start(duration interval, double jitter, time_point now);
 
   // The connection ended; nothing is due any more.
@@ -33,11 +35,12 @@ class heartbeat {
   // A scheduled beat went out at `now`; the next is due one interval later.
   void on_sent(time_point now);
 
-  // The gateway asked for a beat (op 1) and it went out at once; the schedule stays, and the
-  // beat waits for its ACK like any other.
+  // The gateway asked for a beat (op 1) and it went out at once; the schedule
+  // stays, and the beat waits for its ACK like any other.
   void on_requested(time_point now);
 
-  // An ACK arrived; returns the round trip of the beat it answers, if one was waiting.
+  // An ACK arrived; returns the round trip of the beat it answers, if one was
+  // waiting.
   std::optional<duration> on_ack(time_point now);
 
   duration interval() const { return interval_; }

@@ -1,11 +1,13 @@
-// The identify buckets and the session-start budget (gateway-spec.md §5.2, §5.3).
+// The identify buckets and the session-start budget (gateway-spec.md §5.2,
+// §5.3).
 #include "core/identify_queue.hpp"
 
 #include <algorithm>
 
 namespace gatehouse::core {
 
-// Out of line: a default argument `limits l = {}` is not allowed while the class is incomplete.
+// Out of line: a default argument `limits l = {}` is not allowed while the
+// class is incomplete.
 identify_queue::identify_queue() : identify_queue(limits{}) {}
 
 identify_queue::identify_queue(limits l)
@@ -19,8 +21,8 @@ void identify_queue::update_budget(std::uint32_t remaining, time_point reset_at)
 }
 
 bool identify_queue::is_budget_exhausted(time_point now) const {
-  // Once the reset time has passed the budget is unknown again, and identifying may go on; the
-  // next GET /gateway/bot gives the new numbers.
+  // Once the reset time has passed the budget is unknown again, and identifying
+  // may go on; the next GET /gateway/bot gives the new numbers.
   return limits_.remaining == 0 && now < limits_.reset_at;
 }
 
@@ -39,7 +41,8 @@ bool identify_queue::try_acquire(std::uint32_t shard_id, time_point now) {
     return false;
   }
 
-  // The bucket is busy for one window from this identify; one session start is spent.
+  // The bucket is busy for one window from this identify; one session start is
+  // spent.
   bucket_free_at_[shard_id % bucket_free_at_.size()] = now + limits_.window;
   constexpr auto unknown = std::numeric_limits<std::uint32_t>::max();
   if (limits_.remaining == 0) {

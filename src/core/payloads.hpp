@@ -1,5 +1,6 @@
-// Builders for every payload the client sends (gateway-spec.md §2.2, §3.2, §3.3, §3.6): each
-// returns one JSON text frame. Strings are escaped here; nothing else writes JSON by hand.
+// Builders for every payload the client sends (gateway-spec.md §2.2, §3.2,
+// §3.3, §3.6): each returns one JSON text frame. Strings are escaped here;
+// nothing else writes JSON by hand.
 #pragma once
 
 #include <cstddef>
@@ -14,7 +15,8 @@
 
 namespace gatehouse::core {
 
-// The largest payload the gateway accepts; a larger one closes the connection with 4002 (§5.4).
+// The largest payload the gateway accepts; a larger one closes the connection
+// with 4002 (§5.4).
 inline constexpr std::size_t max_payload_size = 4096;
 
 // Appends `s` as a quoted JSON string.
@@ -38,8 +40,8 @@ struct identify_params {
   std::string_view presence;  // the raw JSON of an initial presence, empty for none
 };
 
-// Op 2 with compress=false (§3.3). Fails with error::invalid_payload when the presence is not one
-// JSON value.
+// Op 2 with compress=false (§3.3). Fails with error::invalid_payload when the
+// presence is not one JSON value.
 std::string identify_payload(const identify_params& p, std::error_code& ec);
 
 // Op 6 (§3.6).
@@ -47,9 +49,10 @@ std::string resume_payload(std::string_view token, std::string_view session_id,
                            std::uint64_t sequence);
 
 // An application command {"op":op,"d":data}. Fails, building nothing, with
-// error::reserved_opcode for heartbeat, identify and resume, error::receive_only_opcode for any
-// other opcode that is not a command (§2.2, G26), error::invalid_payload when `data` is not one
-// JSON value, and error::payload_too_large beyond max_payload_size (§5.4).
+// error::reserved_opcode for heartbeat, identify and resume,
+// error::receive_only_opcode for any other opcode that is not a command (§2.2,
+// G26), error::invalid_payload when `data` is not one JSON value, and
+// error::payload_too_large beyond max_payload_size (§5.4).
 std::string command_payload(opcode op, std::string_view data, std::error_code& ec);
 
 // The `d` of the commands, for callers that do not write JSON themselves.

@@ -1,5 +1,6 @@
-// The gateway's per-connection send limit as a sliding window (gateway-spec.md §5.1): commands
-// use at most `limit - reserved` slots, so heartbeats, identify and resume always fit.
+// The gateway's per-connection send limit as a sliding window (gateway-spec.md
+// §5.1): commands use at most `limit - reserved` slots, so heartbeats, identify
+// and resume always fit.
 #pragma once
 
 #include <cstddef>
@@ -18,11 +19,12 @@ class send_limiter {
   // A new connection starts with an empty window.
   void reset();
 
-  // True when a command may go out at `now` without touching the reserved slots.
+  // True when a command may go out at `now` without touching the reserved
+  // slots.
   bool can_send_command(time_point now);
 
-  // Counts one payload sent at `now`. Reserved sends (heartbeat, identify, resume) are counted
-  // too, and are never refused.
+  // Counts one payload sent at `now`. Reserved sends (heartbeat, identify,
+  // resume) are counted too, and are never refused.
   void record(time_point now);
 
   // The earliest time a command may go out; `now` when it may go out already.
@@ -36,8 +38,9 @@ class send_limiter {
   std::uint32_t command_budget() const;
 
   send_limit_options options_;
-  // Send times, oldest first, in a ring that never grows past `limit`: once full, the oldest
-  // time is dropped, which can only make the window look emptier by a reserved send.
+  // Send times, oldest first, in a ring that never grows past `limit`: once
+  // full, the oldest time is dropped, which can only make the window look
+  // emptier by a reserved send.
   std::vector<time_point> ring_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;

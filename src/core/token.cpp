@@ -37,11 +37,12 @@ normalized_token normalize_token(std::string_view raw, std::error_code& ec) {
   ec.clear();
   normalized_token out;
 
-  // A token read from a file or an environment variable often carries a newline or quotes (G03);
-  // whitespace inside the quotes is trimmed too.
+  // A token read from a file or an environment variable often carries a newline
+  // or quotes (G03); whitespace inside the quotes is trimmed too.
   std::string_view s = trim(strip_quotes(trim(raw)));
 
-  // The gateway wants the bare token; "Bot " belongs only in the REST header (§10, G02).
+  // The gateway wants the bare token; "Bot " belongs only in the REST header
+  // (§10, G02).
   constexpr std::string_view prefix = "Bot ";
   if (s.starts_with(prefix)) {
     s.remove_prefix(prefix.size());

@@ -150,7 +150,9 @@ TEST(payloads_test, command_of_exactly_4096_bytes_is_accepted) {
 
 TEST(payloads_test, presence_data_has_documented_shape) {
   presence_update p;
-  p.activities.push_back({.name = "with C++", .type = 0});
+  activity a;
+  a.name = "with C++";
+  p.activities.push_back(a);
   p.status = "dnd";
   auto o = parse(presence_data(p));
   EXPECT_TRUE(o.at("since").is_null());
@@ -162,21 +164,28 @@ TEST(payloads_test, presence_data_has_documented_shape) {
 }
 
 TEST(payloads_test, voice_state_without_channel_leaves_with_null) {
-  auto o = parse(voice_state_data({.guild_id = "41771983423143937"}));
+  voice_state_update v;
+  v.guild_id = "41771983423143937";
+  auto o = parse(voice_state_data(v));
   EXPECT_EQ(o.at("guild_id"), "41771983423143937");
   EXPECT_TRUE(o.at("channel_id").is_null());
   EXPECT_EQ(o.at("self_mute"), false);
 }
 
 TEST(payloads_test, guild_members_request_by_query_has_limit) {
-  auto o = parse(guild_members_request_data({.guild_id = "1", .query = "", .limit = 0}));
+  guild_members_request r;
+  r.guild_id = "1";
+  auto o = parse(guild_members_request_data(r));
   EXPECT_EQ(o.at("query"), "");
   EXPECT_EQ(o.at("limit"), 0);
   EXPECT_FALSE(o.contains("user_ids"));
 }
 
 TEST(payloads_test, guild_members_request_by_ids_lists_them) {
-  guild_members_request r{.guild_id = "1", .user_ids = {"2", "3"}, .nonce = "n1"};
+  guild_members_request r;
+  r.guild_id = "1";
+  r.user_ids = {"2", "3"};
+  r.nonce = "n1";
   auto o = parse(guild_members_request_data(r));
   EXPECT_EQ(o.at("user_ids"), json::parse(R"(["2","3"])"));
   EXPECT_EQ(o.at("nonce"), "n1");
