@@ -172,6 +172,7 @@ struct shard::impl {
   bool attempt_resumes = false;  // the current connection was opened to resume
   std::uint32_t resume_failures = 0;
   std::uint64_t replayed = 0;
+  std::optional<duration> latency;  // of the last acknowledged heartbeat
 
   std::optional<connect_request> connect;
   std::optional<close_request> close;
@@ -249,7 +250,9 @@ struct shard::impl {
         send_heartbeat(now);
         return beat.on_requested(now);
       case static_cast<int>(opcode::heartbeat_ack):
-        beat.on_ack(now);
+        if (auto rtt = beat.on_ack(now)) {
+          latency = rtt;
+        }
         return;
       case static_cast<int>(opcode::hello):
         return on_hello(env, now);
@@ -577,6 +580,7 @@ struct shard::impl {
   void end_connection() {
     has_connection = false;
     beat.stop();
+    latency.reset();
     priority_out.clear();
     out.for_each_newest_first([this](outgoing& o) {
       if (is_command(static_cast<int>(o.op))) {
@@ -705,6 +709,10 @@ shard_state shard::state() const {
 
 const session_state& shard::session() const {
   return impl_->session;
+}
+
+std::optional<duration> shard::heartbeat_latency() const {
+  return impl_->latency;
 }
 
 bool shard::is_stopped() const {

@@ -117,6 +117,8 @@ class shard {
 
   shard_state state() const;
   const session_state& session() const;
+  // The round trip of the last acknowledged heartbeat on the current connection.
+  std::optional<duration> heartbeat_latency() const;
   bool is_active() const { return state() == shard_state::active; }
   bool is_stopped() const;
   std::uint32_t shard_id() const;

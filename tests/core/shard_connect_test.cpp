@@ -72,6 +72,15 @@ TEST(shard_connect_test, malformed_message_replaces_the_connection) {
   EXPECT_EQ(g.connects.size(), 2u);
 }
 
+TEST(shard_connect_test, hello_without_interval_replaces_the_connection) {
+  gateway_pair g;
+  g.auto_hello = false;
+  g.start();
+  g.send(R"({"op":10,"d":{}})");
+  EXPECT_EQ(g.events_of<reconnecting_event>().at(0).reason, error::malformed_message);
+  EXPECT_TRUE(g.sent.empty());
+}
+
 TEST(shard_connect_test, unknown_opcode_is_ignored) {
   gateway_pair g;
   g.start();

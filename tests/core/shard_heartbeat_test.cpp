@@ -155,6 +155,18 @@ TEST(shard_heartbeat_test, case_g05_zombie_is_detected_within_two_intervals) {
   EXPECT_EQ(g.closes.size(), 1u);
 }
 
+TEST(shard_heartbeat_test, acknowledged_beat_gives_the_latency) {
+  gateway_pair g;
+  g.random_value = 0.0;
+  g.auto_ack = false;
+  g.start();
+  g.advance(milliseconds(0));
+  EXPECT_FALSE(g.client().heartbeat_latency().has_value());
+  g.advance(milliseconds(35));
+  g.send(R"({"t":null,"s":null,"op":11,"d":null})");
+  EXPECT_EQ(g.client().heartbeat_latency(), milliseconds(35));
+}
+
 TEST(shard_heartbeat_test, heartbeat_stops_with_the_connection) {
   gateway_pair g;
   g.start();

@@ -65,6 +65,15 @@ TEST(shard_identify_test, ready_makes_the_shard_active_with_its_session) {
   EXPECT_EQ(g.dispatches[0].name, "READY");
 }
 
+TEST(shard_identify_test, ready_without_session_id_replaces_the_connection) {
+  gateway_pair g;
+  g.auto_ready = false;
+  g.start();
+  g.send(R"({"t":"READY","s":1,"op":0,"d":{"v":10}})");
+  EXPECT_FALSE(g.client().is_active());
+  EXPECT_EQ(g.events_of<reconnecting_event>().at(0).reason, error::malformed_message);
+}
+
 TEST(shard_identify_test, no_ready_within_bound_reconnects) {
   auto o = gateway_pair::default_options();
   o.ready_timeout = seconds(10);
