@@ -1,5 +1,5 @@
-// Reconnect delays: exponential with full jitter, forgotten after a stable
-// session.
+// Reconnect delays: exponential with full
+// jitter, forgotten after a stable session.
 #pragma once
 
 #include <cstdint>
@@ -18,8 +18,8 @@ class backoff {
   // 2^(n-1))) for `random01` in [0, 1).
   duration next_delay(double random01);
 
-  // A session that stayed active for reset_after forgets the earlier
-  // reconnects.
+  // A session that stayed active for
+  // reset_after forgets the earlier reconnects.
   void reset() { attempts_ = 0; }
 
   // The largest delay the next call can return.

@@ -20,10 +20,10 @@ struct envelope {
   std::string_view data;  // the raw JSON of `d`, "null" when absent
 };
 
-// Scans envelopes one message at a time. The views of the returned envelope
-// stay valid until the next call to scan and while the scanned text is alive.
-// Buffers grow to the largest message and are reused, so the steady state
-// allocates nothing.
+// Scans envelopes one message at a time. The views of the
+// returned envelope stay valid until the next call to scan and
+// while the scanned text is alive. Buffers grow to the largest
+// message and are reused, so the steady state allocates nothing.
 class envelope_scanner {
  public:
   // Reads `op`, `s`, `t` and the raw `d` from `text`, in any key order,

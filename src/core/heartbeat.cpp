@@ -25,8 +25,8 @@ heartbeat::action heartbeat::poll(time_point now) const {
 }
 
 void heartbeat::on_sent(time_point now) {
-  // Counted from the send, so a late timer never makes the next beat early
-  // (§3.2).
+  // Counted from the send, so a late timer
+  // never makes the next beat early (§3.2).
   due_ = now + interval_;
   sent_at_ = now;
   awaiting_ack_ = true;

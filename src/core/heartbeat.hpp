@@ -17,8 +17,8 @@ class heartbeat {
     zombied,  // the last beat was never acknowledged: the connection is dead
   };
 
-  // Starts from Hello: the first beat is due after interval * jitter, jitter in
-  // [0, 1).
+  // Starts from Hello: the first beat is due
+  // after interval * jitter, jitter in [0, 1).
   void start(duration interval, double jitter, time_point now);
 
   // The connection ended; nothing is due any more.
@@ -39,8 +39,8 @@ class heartbeat {
   // stays, and the beat waits for its ACK like any other.
   void on_requested(time_point now);
 
-  // An ACK arrived; returns the round trip of the beat it answers, if one was
-  // waiting.
+  // An ACK arrived; returns the round trip of
+  // the beat it answers, if one was waiting.
   std::optional<duration> on_ack(time_point now);
 
   duration interval() const { return interval_; }

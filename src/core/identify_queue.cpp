@@ -1,13 +1,13 @@
-// The identify buckets and the session-start budget (gateway-spec.md §5.2,
-// §5.3).
+// The identify buckets and the session-start
+// budget (gateway-spec.md §5.2, §5.3).
 #include "core/identify_queue.hpp"
 
 #include <algorithm>
 
 namespace gatehouse::core {
 
-// Out of line: a default argument `limits l = {}` is not allowed while the
-// class is incomplete.
+// Out of line: a default argument `limits l = {}`
+// is not allowed while the class is incomplete.
 identify_queue::identify_queue() : identify_queue(limits{}) {}
 
 identify_queue::identify_queue(limits l)
@@ -41,8 +41,8 @@ bool identify_queue::try_acquire(std::uint32_t shard_id, time_point now) {
     return false;
   }
 
-  // The bucket is busy for one window from this identify; one session start is
-  // spent.
+  // The bucket is busy for one window from
+  // this identify; one session start is spent.
   bucket_free_at_[shard_id % bucket_free_at_.size()] = now + limits_.window;
   constexpr auto unknown = std::numeric_limits<std::uint32_t>::max();
   if (limits_.remaining == 0) {

@@ -1,5 +1,5 @@
-// Readers for Hello, READY and Invalid Session (gateway-spec.md §2.2, §3.4,
-// §3.8).
+// Readers for Hello, READY and Invalid
+// Session (gateway-spec.md §2.2, §3.4, §3.8).
 #include "core/inbound.hpp"
 
 #include <simdjson.h>
@@ -11,8 +11,8 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// These payloads arrive once per connection, so a padded copy costs nothing
-// that matters.
+// These payloads arrive once per connection,
+// so a padded copy costs nothing that matters.
 struct reader {
   explicit reader(std::string_view d) : text(d) {}
 
@@ -54,8 +54,8 @@ ready_data read_ready(std::string_view d, std::error_code& ec) {
     return {};
   }
 
-  // One pass over the keys: READY is large, and the two we need may come in any
-  // order.
+  // One pass over the keys: READY is large,
+  // and the two we need may come in any order.
   for (auto field : object) {
     od::raw_json_string key;
     od::value value;

@@ -1,6 +1,6 @@
-// Readers for the few receive payloads the shard itself acts on: Hello, READY
-// and Invalid Session (gateway-spec.md §2.2, §3.4). Each takes the raw `d` from
-// the envelope.
+// Readers for the few receive payloads the shard itself acts
+// on: Hello, READY and Invalid Session (gateway-spec.md
+// §2.2, §3.4). Each takes the raw `d` from the envelope.
 #pragma once
 
 #include <string>

@@ -1,5 +1,5 @@
-// Builders for the payloads the client sends (gateway-spec.md §2.2, §3.2, §3.3,
-// §3.6).
+// Builders for the payloads the client sends
+// (gateway-spec.md §2.2, §3.2, §3.3, §3.6).
 #include "core/payloads.hpp"
 
 #include <boost/json/parse.hpp>
@@ -136,8 +136,8 @@ std::string identify_payload(const identify_params& p, std::error_code& ec) {
   put_string(out, "device", p.device);
   out += '}';
 
-  // Payload compression stays off; transport compression is negotiated in the
-  // URL (§3.3, §8).
+  // Payload compression stays off; transport
+  // compression is negotiated in the URL (§3.3, §8).
   put_bool(out, "compress", false);
   put_int(out, "large_threshold", p.large_threshold);
   if (p.shard_id) {

@@ -15,8 +15,8 @@
 
 namespace gatehouse::core {
 
-// The largest payload the gateway accepts; a larger one closes the connection
-// with 4002 (§5.4).
+// The largest payload the gateway accepts; a larger
+// one closes the connection with 4002 (§5.4).
 inline constexpr std::size_t max_payload_size = 4096;
 
 // Appends `s` as a quoted JSON string.

@@ -53,8 +53,8 @@ time_point send_limiter::next_command_slot(time_point now) {
     return time_point::max();
   }
 
-  // The window must shed sends until `budget - 1` remain; the one that leaves
-  // last decides.
+  // The window must shed sends until `budget -
+  // 1` remain; the one that leaves last decides.
   const std::size_t must_leave = count_ - (budget - 1);
   const time_point last_leaving = ring_[(head_ + must_leave - 1) % ring_.size()];
   return last_leaving + options_.window;

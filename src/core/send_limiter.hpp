@@ -1,6 +1,6 @@
-// The gateway's per-connection send limit as a sliding window (gateway-spec.md
-// §5.1): commands use at most `limit - reserved` slots, so heartbeats, identify
-// and resume always fit.
+// The gateway's per-connection send limit as a sliding window
+// (gateway-spec.md §5.1): commands use at most `limit - reserved`
+// slots, so heartbeats, identify and resume always fit.
 #pragma once
 
 #include <cstddef>
@@ -19,8 +19,8 @@ class send_limiter {
   // A new connection starts with an empty window.
   void reset();
 
-  // True when a command may go out at `now` without touching the reserved
-  // slots.
+  // True when a command may go out at `now`
+  // without touching the reserved slots.
   bool can_send_command(time_point now);
 
   // Counts one payload sent at `now`. Reserved sends (heartbeat, identify,

@@ -1,5 +1,5 @@
-// The shard state machine: one gateway session's logic across reconnects, with
-// no I/O.
+// The shard state machine: one gateway session's
+// logic across reconnects, with no I/O.
 //
 // Theory of operation. A shard owns at most one connection at a time and a
 // session that outlives connections. Every input either moves the current
@@ -56,8 +56,8 @@ namespace {
 template <class T>
 class drain_queue {
  public:
-  // Built in place: an event goes straight into its variant without a
-  // temporary.
+  // Built in place: an event goes straight
+  // into its variant without a temporary.
   template <class U>
   void push(U&& value) {
     items_.emplace_back(std::forward<U>(value));
@@ -195,8 +195,8 @@ struct shard::impl {
       return;
     }
 
-    // Configuration faults would only come back as fatal close codes; catch
-    // them first (G04).
+    // Configuration faults would only come back as
+    // fatal close codes; catch them first (G04).
     if (options.token.empty()) {
       return stop_fatal(error::invalid_token, 0, "the bot token is empty; fix: set the token", now);
     }
@@ -224,8 +224,8 @@ struct shard::impl {
       return;
     }
 
-    // Each connection has its own send window and waits for Hello first (§3.1,
-    // §5.1).
+    // Each connection has its own send window
+    // and waits for Hello first (§3.1, §5.1).
     limiter.reset();
     state = shard_state::waiting_hello;
     deadline = now + options.hello_timeout;
@@ -272,8 +272,8 @@ struct shard::impl {
       return;
     }
 
-    // §4: one action per close code; unlisted codes and drops without a code
-    // resume.
+    // §4: one action per close code; unlisted
+    // codes and drops without a code resume.
     const close_policy& policy = policy_for(code);
     if (policy.action == close_action::fatal) {
       return stop_fatal(error::fatal_close, code, describe_fatal_close(code, options.intents), now);
@@ -299,8 +299,8 @@ struct shard::impl {
 
     switch (beat.poll(now)) {
       case heartbeat::action::zombied:
-        // §3.2: no ACK since the last beat; close with a 4000-range code and
-        // resume (G05).
+        // §3.2: no ACK since the last beat; close
+        // with a 4000-range code and resume (G05).
         return reconnect({.reason = error::zombied_connection}, now);
       case heartbeat::action::beat:
         send_heartbeat(now);
@@ -342,8 +342,8 @@ struct shard::impl {
       return ec;
     }
 
-    // G14: only the newest presence matters; one still queued is replaced in
-    // place.
+    // G14: only the newest presence matters;
+    // one still queued is replaced in place.
     if (op == opcode::presence_update) {
       auto queued = std::find_if(commands.begin(), commands.end(),
                                  [](const auto& c) { return c.op == opcode::presence_update; });
@@ -379,9 +379,9 @@ struct shard::impl {
 
   // --- steps ---------------------------------------------------------------------------------
 
-  // Asks for a connection: to the resume URL when a session can be resumed, to
-  // the gateway URL otherwise (§3.6, §1.2), with the same query either way
-  // (§1.4).
+  // Asks for a connection: to the resume URL when a
+  // session can be resumed, to the gateway URL otherwise
+  // (§3.6, §1.2), with the same query either way (§1.4).
   void connect_now(time_point now) {
     (void)now;
     attempt_resumes = session.can_resume();
@@ -460,8 +460,8 @@ struct shard::impl {
       session.sequence = 0;  // G07: READY starts a new session and a new sequence
     }
 
-    // Each dispatch once: a replay at or below the last delivered sequence is
-    // not delivered.
+    // Each dispatch once: a replay at or below the
+    // last delivered sequence is not delivered.
     bool is_new = true;
     if (env.has_sequence) {
       is_new = env.sequence > session.sequence;
@@ -534,9 +534,9 @@ struct shard::impl {
     }
     end_connection();
 
-    // A resume that never reached RESUMED failed; after the cap the session and
-    // its resume URL are dropped for a fresh identify on the gateway URL (G08,
-    // G09).
+    // A resume that never reached RESUMED failed; after
+    // the cap the session and its resume URL are dropped
+    // for a fresh identify on the gateway URL (G08, G09).
     if (!was_active && attempt_resumes && session.can_resume()) {
       if (++resume_failures >= options.max_resume_failures) {
         cause.drop_session = true;
@@ -548,8 +548,8 @@ struct shard::impl {
       resume_failures = 0;
     }
 
-    // The first reconnect after a stable session is immediate; later ones back
-    // off.
+    // The first reconnect after a stable session
+    // is immediate; later ones back off.
     if (was_active && now - active_since >= options.backoff.reset_after) {
       retry.reset();
     }
@@ -574,9 +574,9 @@ struct shard::impl {
     events.push(fatal_event{reason, code, std::move(message)});
   }
 
-  // The current connection is over for the shard: its heartbeat and unsent
-  // output go with it, except commands, which go back to the queue for the next
-  // session (G14).
+  // The current connection is over for the shard: its
+  // heartbeat and unsent output go with it, except commands,
+  // which go back to the queue for the next session (G14).
   void end_connection() {
     has_connection = false;
     beat.stop();

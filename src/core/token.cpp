@@ -41,8 +41,8 @@ normalized_token normalize_token(std::string_view raw, std::error_code& ec) {
   // or quotes (G03); whitespace inside the quotes is trimmed too.
   std::string_view s = trim(strip_quotes(trim(raw)));
 
-  // The gateway wants the bare token; "Bot " belongs only in the REST header
-  // (§10, G02).
+  // The gateway wants the bare token; "Bot "
+  // belongs only in the REST header (§10, G02).
   constexpr std::string_view prefix = "Bot ";
   if (s.starts_with(prefix)) {
     s.remove_prefix(prefix.size());

@@ -1,6 +1,6 @@
-// Bot token normalisation: the one place a configured token is cleaned up and
-// checked before anything is sent with it (gateway-spec.md §10, cases G02 and
-// G03).
+// Bot token normalisation: the one place a configured
+// token is cleaned up and checked before anything is
+// sent with it (gateway-spec.md §10, cases G02 and G03).
 #pragma once
 
 #include <string>
@@ -14,11 +14,11 @@ struct normalized_token {
   bool had_bot_prefix = false;  // a leading "Bot " was removed; the caller may warn
 };
 
-// Trims surrounding ASCII whitespace (CR and LF included) and one pair of
-// matching surrounding quotes, then strips one leading "Bot " (case-sensitive).
-// Fails with error::invalid_token when nothing is left or the rest holds
-// whitespace or control characters. No message or error ever contains the
-// token.
+// Trims surrounding ASCII whitespace (CR and LF included) and one
+// pair of matching surrounding quotes, then strips one leading
+// "Bot " (case-sensitive). Fails with error::invalid_token when
+// nothing is left or the rest holds whitespace or control
+// characters. No message or error ever contains the token.
 normalized_token normalize_token(std::string_view raw, std::error_code& ec);
 
 }  // namespace gatehouse::core

@@ -1,5 +1,5 @@
-// A shard and a scripted fake gateway on one fake clock, for tests of whole
-// conversations.
+// A shard and a scripted fake gateway on one
+// fake clock, for tests of whole conversations.
 //
 // The gateway performs the connections and closes the shard asks for, answers
 // Hello, READY, heartbeat ACKs and resumes (replaying what the shard missed),
@@ -40,8 +40,8 @@ struct delivered {
 
 class gateway_pair {
  public:
-  // Options every test starts from: a fake token, the test gateway URL, a fixed
-  // random value.
+  // Options every test starts from: a fake token,
+  // the test gateway URL, a fixed random value.
   static shard_options default_options();
 
   explicit gateway_pair(shard_options options = default_options());
@@ -63,8 +63,8 @@ class gateway_pair {
 
   void start();
 
-  // Handles what the shard asks for after a direct call on client(), until
-  // nothing is left.
+  // Handles what the shard asks for after a direct
+  // call on client(), until nothing is left.
   void pump();
 
   // Moves the clock forward by `d`, handling every deadline on the way.
@@ -74,15 +74,15 @@ class gateway_pair {
   // either way, and delivered only when a connection is open.
   void dispatch(std::string_view type, std::string_view d = "{}");
 
-  // A dispatch the shard misses: kept for replay, never delivered on this
-  // connection.
+  // A dispatch the shard misses: kept for
+  // replay, never delivered on this connection.
   void dispatch_missed(std::string_view type, std::string_view d = "{}");
 
   // The gateway sends raw text on the open connection.
   void send(std::string_view text);
 
-  // The gateway closes the open connection with `code` (0: the transport
-  // dropped).
+  // The gateway closes the open connection
+  // with `code` (0: the transport dropped).
   void server_close(std::uint16_t code);
 
   // Records.
