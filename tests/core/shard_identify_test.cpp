@@ -121,6 +121,18 @@ TEST(shard_identify_test, case_g15_shards_in_other_buckets_identify_at_once) {
   EXPECT_EQ(g.count(2), 1u);
 }
 
+TEST(shard_identify_test, case_g15_reidentify_waits_for_the_bucket) {
+  gateway_pair g;
+  g.start();  // identified at t0
+  g.advance(seconds(1));
+  g.server_close(4007);  // a new session is needed at once
+  EXPECT_EQ(g.client().state(), shard_state::waiting_identify);
+  g.advance(seconds(5));
+  auto ids = g.sent_with(2);
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[1].at - ids[0].at, seconds(5));
+}
+
 TEST(shard_identify_test, heartbeats_continue_while_waiting_to_identify) {
   auto queue = std::make_shared<identify_queue>();
   ASSERT_TRUE(queue->try_acquire(0, time_point{}));
