@@ -33,6 +33,9 @@ using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using plain_socket = websocket::stream<beast::tcp_stream>;
 using tls_socket = websocket::stream<tls_stream>;
 
+// How much one read asks for; a small message arrives whole in one read.
+constexpr std::size_t read_step = 64 * 1024;
+
 struct queued {
   std::string payload;
   bool priority;
@@ -197,7 +200,8 @@ class ws_connection final : public connection,
         [agent = options_.user_agent](websocket::request_type& request) {
           request.set(beast::http::field::user_agent, agent);
         }));
-    socket_.read_message_max(options_.max_message_size);
+    // No limit of Beast's: on_read applies ours, so that the close code is the shard's.
+    socket_.read_message_max(0);
     socket_.async_handshake(
         url_.host_header(), url_.target,
         [self = this->shared_from_this()](beast_error ec) { self->on_upgrade(ec); });
@@ -216,15 +220,23 @@ class ws_connection final : public connection,
   }
 
   void read() {
-    buffer_.clear();
-    socket_.async_read(buffer_, [self = this->shared_from_this()](beast_error ec, std::size_t) {
-      self->on_read(ec);
-    });
+    socket_.async_read_some(
+        buffer_, read_step,
+        [self = this->shared_from_this()](beast_error ec, std::size_t) { self->on_read(ec); });
   }
 
   void on_read(beast_error ec) {
     if (ec) {
       return on_read_failed(ec);
+    }
+
+    // Checked while the message arrives, so that an oversized one is never held whole; the
+    // shard closes with a code that keeps the session, where Beast's own limit would send 1009.
+    if (buffer_.size() > options_.max_message_size) {
+      return report_fault(error::message_too_large);
+    }
+    if (!socket_.is_message_done()) {
+      return read();
     }
 
     // Keep simdjson's padding after the message so that it is parsed where it lies.
@@ -238,18 +250,22 @@ class ws_connection final : public connection,
     const auto message =
         decoder_.decode(bytes, socket_.got_binary(), buffer_.capacity() - bytes.size(), fault);
     if (fault) {
-      // The decoder is spent; the shard decides how to close and whether to resume.
-      spdlog::info("bad message connection={} error={}", id_, fault.message());
-      if (listener_ != nullptr) {
-        listener_->on_error(fault);
-      }
-      return;
+      return report_fault(fault);
     }
     if (message && listener_ != nullptr) {
       listener_->on_message(message->text, message->padding);
     }
+    buffer_.clear();
     if (!closing_) {
       read();
+    }
+  }
+
+  // The connection cannot go on; the listener decides how to close it.
+  void report_fault(std::error_code fault) {
+    spdlog::info("bad message connection={} error=\"{}\"", id_, fault.message());
+    if (auto* listener = std::exchange(listener_, nullptr)) {
+      listener->on_error(fault);
     }
   }
 
@@ -260,12 +276,6 @@ class ws_connection final : public connection,
     }
     auto* listener = std::exchange(listener_, nullptr);
 
-    // An oversized message is a fault of its own; anything else ended the connection.
-    if (ec == websocket::error::message_too_big) {
-      spdlog::info("bad message connection={} error=too_large", id_);
-      listener->on_error(error::message_too_large);
-      return;
-    }
     std::uint16_t code = 0;
     std::string reason;
     if (ec == websocket::error::closed) {

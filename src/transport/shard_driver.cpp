@@ -109,10 +109,12 @@ void shard_driver::on_close(std::uint16_t code, std::string_view reason) {
 }
 
 void shard_driver::on_error(std::error_code ec) {
-  // A connection that failed to open is gone; one that failed to decode waits for poll_close.
-  if (current_ && !current_->is_open()) {
-    current_.reset();
+  // A connection that cannot decode is spent: it closes with the code that keeps the session
+  // (§3.9). One that failed to open is already gone.
+  if (current_ && current_->is_open()) {
+    std::exchange(current_, nullptr)->close(core::resume_close_code, "undecodable message");
   }
+  current_.reset();
   shard_.handle_error(ec, now());
   drive();
 }
