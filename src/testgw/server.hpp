@@ -161,6 +161,9 @@ class test_gateway {
   class state;  // the implementation, shared with the listeners and connections
 
  private:
+  struct runtime;  // the io_context and thread of a gateway that runs on its own
+
+  std::unique_ptr<runtime> runtime_;
   std::shared_ptr<state> state_;
 };
 

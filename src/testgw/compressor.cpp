@@ -1,0 +1,107 @@
+// zlib-stream and zstd-stream compression contexts.
+#include "testgw/compressor.hpp"
+
+#include <stdexcept>
+
+#include <zlib.h>
+#include <zstd.h>
+
+namespace gatehouse::testgw {
+
+struct compressor::zlib_state {
+  z_stream stream{};
+
+  zlib_state() {
+    // The zlib wrapper, not raw deflate: clients inflate with inflateInit (§8.3).
+    if (deflateInit(&stream, Z_DEFAULT_COMPRESSION) != Z_OK) {
+      throw std::runtime_error("deflateInit failed");
+    }
+  }
+  ~zlib_state() { deflateEnd(&stream); }
+};
+
+struct compressor::zstd_state {
+  ZSTD_CCtx* context = ZSTD_createCCtx();
+
+  zstd_state() {
+    if (context == nullptr) {
+      throw std::runtime_error("ZSTD_createCCtx failed");
+    }
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, 3);
+  }
+  ~zstd_state() { ZSTD_freeCCtx(context); }
+};
+
+std::optional<compression> compression_from_query(std::string_view value) {
+  if (value.empty()) {
+    return compression::none;
+  }
+  if (value == "zlib-stream") {
+    return compression::zlib_stream;
+  }
+  if (value == "zstd-stream") {
+    return compression::zstd_stream;
+  }
+  return std::nullopt;
+}
+
+std::string_view compression_name(compression c) {
+  switch (c) {
+    case compression::zlib_stream:
+      return "zlib-stream";
+    case compression::zstd_stream:
+      return "zstd-stream";
+    default:
+      return "none";
+  }
+}
+
+compressor::compressor(compression kind) : kind_(kind) {
+  if (kind == compression::zlib_stream) {
+    zlib_ = std::make_unique<zlib_state>();
+  } else if (kind == compression::zstd_stream) {
+    zstd_ = std::make_unique<zstd_state>();
+  }
+}
+
+compressor::~compressor() = default;
+
+void compressor::compress(std::string_view message, std::string& out) {
+  out.clear();
+  if (kind_ == compression::none) {
+    out.assign(message);
+    return;
+  }
+
+  if (zlib_) {
+    // Z_SYNC_FLUSH ends every message on 00 00 FF FF (§8.3).
+    z_stream& zs = zlib_->stream;
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(message.data()));
+    zs.avail_in = static_cast<uInt>(message.size());
+    do {
+      std::size_t used = out.size();
+      out.resize(used + deflateBound(&zs, zs.avail_in) + 16);
+      zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+      zs.avail_out = static_cast<uInt>(out.size() - used);
+      deflate(&zs, Z_SYNC_FLUSH);
+      out.resize(out.size() - zs.avail_out);
+    } while (zs.avail_out == 0 || zs.avail_in > 0);
+    return;
+  }
+
+  // ZSTD_e_flush keeps the frame open: no end mark, no content size (§8.4).
+  ZSTD_inBuffer in{message.data(), message.size(), 0};
+  std::size_t remaining = 0;
+  do {
+    std::size_t used = out.size();
+    out.resize(used + ZSTD_CStreamOutSize());
+    ZSTD_outBuffer buffer{out.data() + used, out.size() - used, 0};
+    remaining = ZSTD_compressStream2(zstd_->context, &buffer, &in, ZSTD_e_flush);
+    if (ZSTD_isError(remaining)) {
+      throw std::runtime_error(ZSTD_getErrorName(remaining));
+    }
+    out.resize(used + buffer.pos);
+  } while (remaining != 0 || in.pos < in.size);
+}
+
+}  // namespace gatehouse::testgw
