@@ -39,6 +39,20 @@ std::string make_name(std::mt19937_64& rng, std::size_t parts) {
 
 }  // namespace
 
+std::uint32_t application_flags_for(std::uint32_t privileged_intents) {
+  std::uint32_t flags = 0;
+  if (privileged_intents & core::guild_presences_intent) {
+    flags |= gateway_presence_limited_flag;
+  }
+  if (privileged_intents & core::guild_members_intent) {
+    flags |= gateway_guild_members_limited_flag;
+  }
+  if (privileged_intents & core::message_content_intent) {
+    flags |= gateway_message_content_limited_flag;
+  }
+  return flags;
+}
+
 bool is_delivered(const world_event& event, std::uint32_t shard_id, std::uint32_t num_shards,
                   std::uint32_t intents) {
   if (shard_for(event.guild_id, num_shards) != shard_id) {

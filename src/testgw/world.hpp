@@ -29,6 +29,10 @@ inline constexpr std::uint32_t all_privileged_limited_flags = gateway_presence_l
                                                               gateway_guild_members_limited_flag |
                                                               gateway_message_content_limited_flag;
 
+// The _LIMITED application flags that enable the given privileged intents (the bits of
+// GUILD_MEMBERS, GUILD_PRESENCES and MESSAGE_CONTENT; other bits are ignored).
+std::uint32_t application_flags_for(std::uint32_t privileged_intents);
+
 struct user_info {
   snowflake id = 0;
   std::string username;

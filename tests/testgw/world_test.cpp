@@ -127,6 +127,16 @@ TEST(world_test, no_flags_enable_no_privileged_intent) {
   EXPECT_EQ(world(o).enabled_privileged_intents(), 0u);
 }
 
+TEST(world_test, flags_for_privileged_intents_enable_exactly_those) {
+  world_options o;
+  o.application_flags =
+      application_flags_for(core::message_content_intent | core::guild_members_intent);
+
+  EXPECT_EQ(world(o).enabled_privileged_intents(),
+            core::message_content_intent | core::guild_members_intent);
+  EXPECT_EQ(application_flags_for(core::guilds_intent), 0u);
+}
+
 TEST(world_test, ready_lists_the_shards_guilds_as_unavailable) {
   const world w(many_guilds(20));
   const auto d = parse(w.ready_d({"abc", "ws://127.0.0.1:9", 1u, 3}));
