@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "core/error.hpp"
+#include "recording_listener.hpp"
 #include "stream_compressors.hpp"
 #include "transport/message_buffer.hpp"
 #include "ws_test_server.hpp"
@@ -16,30 +17,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+using testing::recorder;
 using testing::run_until;
 using testing::server_connection;
 using testing::ws_test_server;
-
-// Records what the connection reports.
-struct recorder final : connection_listener {
-  void on_open() override { ++opened; }
-  void on_message(std::string_view text, std::size_t padding) override {
-    messages.emplace_back(text);
-    min_padding = std::min(min_padding, padding);
-  }
-  void on_close(std::uint16_t code, std::string_view) override {
-    ++closed;
-    close_code = code;
-  }
-  void on_error(std::error_code ec) override { errors.push_back(ec); }
-
-  int opened = 0;
-  int closed = 0;
-  std::uint16_t close_code = 0;
-  std::vector<std::string> messages;
-  std::vector<std::error_code> errors;
-  std::size_t min_padding = SIZE_MAX;
-};
 
 struct connection_test : ::testing::Test {
   std::shared_ptr<connection> connect(core::transport_compression c, std::size_t limit = 1 << 24) {
