@@ -103,9 +103,10 @@ asio::awaitable<void> http_connection::connect(core::duration timeout, std::erro
   beast::get_lowest_layer(*stream).expires_after(timeout);
   co_await stream->async_handshake(asio::ssl::stream_base::client, token);
   if (bec) {
+    // The operator must act (CA file, clock, proxy), so this is an error with the reason (G25).
     ec = transport::classify_tls_failure(stream->native_handle());
-    spdlog::warn("rest tls failed host={} reason=\"{}\"", origin_.host,
-                 transport::tls_failure_reason(stream->native_handle()));
+    spdlog::error("rest tls refused host={} reason=\"{}\" fix=\"check ca_file and clock\"",
+                  origin_.host, transport::tls_failure_reason(stream->native_handle()));
     co_return;
   }
   tls_stream_ = std::move(stream);

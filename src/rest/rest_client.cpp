@@ -178,7 +178,9 @@ asio::awaitable<rest_response> rest_client::request(http::verb method, std::stri
 
   // The route key, not the path, goes into logs: webhook paths carry a secret token.
   const route r = make_route(http::to_string(method), path);
-  const route_queue::turn turn = co_await queue_.enter(r.key);
+
+  // One line per route and top-level resource: two channels never wait for each other.
+  const route_queue::turn turn = co_await queue_.enter(r.key + ' ' + r.major);
   const http_request req = make_request(method, path, std::move(body));
 
   int server_retries = 0;
@@ -191,12 +193,12 @@ asio::awaitable<rest_response> rest_client::request(http::verb method, std::stri
     }
 
     // Exchange one request and response.
+    spdlog::debug("rest request route={} attempt={}", r.key, 1 + server_retries + limit_retries);
     std::error_code net_ec;
     http_response res = co_await http_->send(req, options_.request_timeout, net_ec);
     if (net_ec) {
       // A certificate the store cannot verify will not verify on retry (G25).
       if (transport::is_tls_error(net_ec)) {
-        spdlog::error("rest tls refused route={} error=\"{}\"", r.key, net_ec.message());
         ec = net_ec;
         co_return rest_response{};
       }

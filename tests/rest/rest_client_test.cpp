@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
+
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <functional>
 #include <optional>
@@ -156,6 +160,28 @@ TEST(rest_client_test, unauthorized_message_does_not_contain_the_token) {
   const std::string m = std::error_code(rest_error::unauthorized).message();
   EXPECT_EQ(m.find(token), std::string::npos);
   EXPECT_NE(m.find("401"), std::string::npos);
+}
+
+TEST(rest_client_test, logs_never_contain_the_token) {
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(256);
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("rest-test", sink));
+  spdlog::set_level(spdlog::level::debug);
+
+  harness h(first_then({502, {}, "{}"}, {401, {}, R"({"message": "401: Unauthorized"})"}));
+  std::error_code ec;
+  const bool done = h.run([&](rest_client& c) -> asio::awaitable<void> {
+    co_await c.get_gateway_bot(ec);
+    co_await c.create_message("1", "{}", ec);
+  });
+  spdlog::set_default_logger(previous);
+
+  ASSERT_TRUE(done);
+  const std::vector<std::string> lines = sink->last_formatted();
+  EXPECT_FALSE(lines.empty());
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.find(token), std::string::npos) << line;
+  }
 }
 
 TEST(rest_client_test, keep_alive_reuses_one_connection) {
@@ -310,6 +336,46 @@ TEST(rest_client_test, exhausted_bucket_waits_for_reset_after) {
   ASSERT_FALSE(ec) << ec.message();
   ASSERT_EQ(h.requests().size(), 2u);
   EXPECT_GE(h.requests()[1].at - h.requests()[0].at, core::milliseconds(80));
+}
+
+TEST(rest_client_test, requests_on_one_route_go_in_call_order) {
+  using namespace asio::experimental::awaitable_operators;
+  harness h([](const recorded_request&) { return ok(R"({"id":"1","channel_id":"1"})"); });
+  std::error_code a, b, c;
+  ASSERT_TRUE(h.run([&](rest_client& cl) -> asio::awaitable<void> {
+    co_await (cl.create_message("1", "1", a) && cl.create_message("1", "2", b) &&
+              cl.create_message("1", "3", c));
+  }));
+
+  ASSERT_EQ(h.requests().size(), 3u);
+  EXPECT_EQ(h.requests()[0].body, "1");
+  EXPECT_EQ(h.requests()[1].body, "2");
+  EXPECT_EQ(h.requests()[2].body, "3");
+
+  // Each waited for the one before, so one connection carried them all.
+  EXPECT_EQ(h.server.connections(), 1u);
+}
+
+TEST(rest_client_test, another_channel_does_not_wait_for_an_exhausted_one) {
+  using namespace asio::experimental::awaitable_operators;
+  harness h([](const recorded_request& r) {
+    canned_response res = ok(R"({"id":"1","channel_id":"1"})");
+    if (r.target.find("/channels/1/") != std::string::npos) {
+      res.headers = {{"X-RateLimit-Bucket", "m"},
+                     {"X-RateLimit-Limit", "1"},
+                     {"X-RateLimit-Remaining", "0"},
+                     {"X-RateLimit-Reset-After", "0.2"}};
+    }
+    return res;
+  });
+  std::error_code a, b, c;
+  ASSERT_TRUE(h.run([&](rest_client& cl) -> asio::awaitable<void> {
+    co_await (cl.create_message("1", "a", a) && cl.create_message("1", "b", b) &&
+              cl.create_message("2", "c", c));
+  }));
+
+  ASSERT_EQ(h.requests().size(), 3u);
+  EXPECT_EQ(h.requests()[2].body, "b");
 }
 
 TEST(rest_client_test, refused_connection_is_connection_failed) {
