@@ -12,8 +12,9 @@ struct compressor::zlib_state {
   z_stream stream{};
 
   zlib_state() {
-    // The zlib wrapper, not raw deflate: clients inflate with inflateInit (§8.3).
-    if (deflateInit(&stream, Z_DEFAULT_COMPRESSION) != Z_OK) {
+    // The zlib wrapper, not raw deflate: clients inflate with inflateInit (§8.3). Speed over
+    // ratio, so that compression never makes the gateway a benchmark's bottleneck.
+    if (deflateInit(&stream, Z_BEST_SPEED) != Z_OK) {
       throw std::runtime_error("deflateInit failed");
     }
   }
@@ -27,7 +28,7 @@ struct compressor::zstd_state {
     if (context == nullptr) {
       throw std::runtime_error("ZSTD_createCCtx failed");
     }
-    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, 3);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, 1);
   }
   ~zstd_state() { ZSTD_freeCCtx(context); }
 };

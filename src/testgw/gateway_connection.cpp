@@ -194,6 +194,14 @@ void gateway_connection::on_heartbeat(const json::value& d) {
   record_->add_heartbeat(now_ms(), d);
   arm_heartbeat_deadline();
 
+  // Stricter than Discord, which does not say: a sequence the session never reached is
+  // recorded, not closed on (§3.2: d is the last sequence received).
+  if (gateway_session* s = session_id().empty() ? nullptr : state_.find_session(session_id())) {
+    if (d.is_number() && d.to_number<std::uint64_t>() > s->sequence()) {
+      record_->add_violation({0, "none", "heartbeat sequence ahead of the session", now_ms()});
+    }
+  }
+
   // ACK every heartbeat (§3.2) unless a fault withholds or delays it.
   if (const fault* f = state_.lasting(fault_kind::withhold_acks, *this)) {
     record_->add_fault(fault_kind_name(f->kind));
@@ -315,7 +323,7 @@ void gateway_connection::on_resume(const json::value& d) {
   authenticated_ = true;
   auto frames = session->frames_after(request.seq);
   for (const auto& frame : frames) {
-    deliver(*frame);
+    deliver(frame);
   }
   ready_ = true;
   state_.route_to(*session, "RESUMED", R"({"_trace":["[\"gatehouse-testgw\"]"]})");
@@ -340,9 +348,16 @@ void gateway_connection::refuse_resume(resume_verdict verdict, std::string_view 
   (void)session_id;
 }
 
-void gateway_connection::deliver(const std::string& frame) {
-  send_frame(frame);
+void gateway_connection::deliver(const frame_ptr& frame) {
   ++record_->dispatches_sent;
+
+  // Uncompressed, the session's frame goes out as it is, shared with the replay buffer.
+  if (compressor_ != nullptr && compressor_->kind() == compression::none && !finished_ &&
+      !closing_ && !silent_) {
+    write_message(frame, false);
+    return;
+  }
+  send_frame(*frame);
 }
 
 void gateway_connection::send_frame(std::string_view frame) {
@@ -350,7 +365,7 @@ void gateway_connection::send_frame(std::string_view frame) {
     return;
   }
   if (compressor_ == nullptr || compressor_->kind() == compression::none) {
-    write_message(std::string(frame), false);
+    write_message(std::make_shared<const std::string>(frame), false);
     return;
   }
 
@@ -360,7 +375,7 @@ void gateway_connection::send_frame(std::string_view frame) {
                            ? state_.lasting(fault_kind::split_messages, *this)
                            : nullptr;
   if (split == nullptr || compressed_.size() < 2) {
-    write_message(compressed_, true);
+    write_message(std::make_shared<const std::string>(std::move(compressed_)), true);
     return;
   }
 
@@ -370,7 +385,7 @@ void gateway_connection::send_frame(std::string_view frame) {
   std::size_t step = compressed_.size() / parts;
   for (std::size_t i = 0, at = 0; i < parts; ++i) {
     std::size_t n = i + 1 == parts ? compressed_.size() - at : step;
-    write_message(compressed_.substr(at, n), true);
+    write_message(std::make_shared<const std::string>(compressed_.substr(at, n)), true);
     at += n;
   }
 }

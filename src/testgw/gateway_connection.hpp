@@ -54,7 +54,7 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
   void on_transport_end(std::uint16_t code, bool by_client, std::string violation = {});
 
   // From the gateway: a dispatch for this connection's session, a frame of the gateway's own.
-  void deliver(const std::string& frame);
+  void deliver(const frame_ptr& frame);
   void send_frame(std::string_view frame);
 
   // Closes with a code, recording it; `reply` names how the client is told.
@@ -80,13 +80,14 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
  protected:
   // The socket side: one message (already compressed when binary), a close handshake, a
   // drop, reading stopped, and outgoing messages cut into frames of at most `size` bytes.
-  virtual void write_message(std::string bytes, bool binary) = 0;
+  virtual void write_message(frame_ptr bytes, bool binary) = 0;
   virtual void start_close(std::uint16_t code, std::string_view reason) = 0;
   virtual void drop_socket(bool reset) = 0;
   virtual void stop_reading() = 0;
   virtual void set_fragment_size(std::size_t size) = 0;
 
   test_gateway::state& state_of() const { return state_; }
+  double now_ms() const;  // milliseconds since the gateway started, for the report
 
  private:
   void send_hello();
@@ -100,7 +101,6 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
   void go_silent(std::chrono::milliseconds lasting);
   void send_ack();
   void finish(std::uint16_t code, std::string_view by);
-  double now_ms() const;
 
   test_gateway::state& state_;
   std::shared_ptr<test_gateway::state> keep_alive_;  // the state outlives every connection

@@ -2,6 +2,7 @@
 #include "testgw/listener.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include "testgw/http_connection.hpp"
 #include "testgw/server_state.hpp"
@@ -33,27 +34,37 @@ void listener::accept() {
         if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) {
           return;
         }
-        if (!ec) {
-          socket.set_option(tcp::no_delay(true), ec);
-
-          // A refused resume connection closes before a byte is read (G08, G09).
-          if (self->is_resume_ && self->state_.take_listener_fault(fault_kind::refuse_resume)) {
-            spdlog::debug("testgw refused resume connection");
-            boost::system::error_code ignored;
-            socket.set_option(asio::socket_base::linger(true, 0), ignored);
-            socket.close(ignored);
-          } else if (asio::ssl::context* tls = self->state_.tls()) {
-            auto c = std::make_shared<http_connection<tls_stream>>(
-                self->state_, tls_stream(std::move(socket), *tls), self->is_resume_);
-            c->run();
-          } else {
-            auto c = std::make_shared<http_connection<plain_stream>>(
-                self->state_, plain_stream(std::move(socket)), self->is_resume_);
-            c->run();
-          }
+        if (ec) {
+          // Out of descriptors (a connection flood): pause instead of spinning on accept.
+          auto timer = std::make_shared<asio::steady_timer>(self->state_.ioc(), milliseconds(10));
+          timer->async_wait([self, timer](boost::system::error_code) { self->accept(); });
+          return;
         }
+        self->serve(std::move(socket));
         self->accept();
       });
+}
+
+void listener::serve(tcp::socket socket) {
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+
+  // A refused resume connection closes before a byte is read (G08, G09).
+  if (is_resume_ && state_.take_listener_fault(fault_kind::refuse_resume)) {
+    spdlog::debug("testgw refused resume connection");
+    socket.set_option(asio::socket_base::linger(true, 0), ignored);
+    socket.close(ignored);
+    return;
+  }
+  if (asio::ssl::context* tls = state_.tls()) {
+    auto c = std::make_shared<http_connection<tls_stream>>(
+        state_, tls_stream(std::move(socket), *tls), is_resume_);
+    c->run();
+    return;
+  }
+  auto c = std::make_shared<http_connection<plain_stream>>(state_, plain_stream(std::move(socket)),
+                                                           is_resume_);
+  c->run();
 }
 
 }  // namespace gatehouse::testgw

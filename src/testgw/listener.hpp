@@ -23,6 +23,7 @@ class listener : public std::enable_shared_from_this<listener> {
 
  private:
   void accept();
+  void serve(boost::asio::ip::tcp::socket socket);
 
   test_gateway::state& state_;
   boost::asio::ip::tcp::acceptor acceptor_;

@@ -276,7 +276,7 @@ void test_gateway::state::route_to(gateway_session& session, std::string_view na
     return;  // detached: kept for replay
   }
   if (auto c = it->second.lock(); c && c->is_ready()) {
-    c->deliver(*frame);
+    c->deliver(frame);
     ++stats_.sent;
   }
 }
@@ -334,7 +334,9 @@ bool test_gateway::state::take_listener_fault(fault_kind kind) {
 void test_gateway::state::inject(const fault& f) {
   json::object logged = to_json(f).as_object();
   logged["applied_ms"] = ms_since_start(clock::now());
-  fault_log_.push_back(std::move(logged));
+  if (fault_log_.size() < max_records) {
+    fault_log_.push_back(std::move(logged));
+  }
   spdlog::info("testgw fault kind={} session={} shard={}", fault_kind_name(f.kind),
                f.session_id.empty() ? "*" : f.session_id, f.shard);
 
@@ -477,12 +479,13 @@ void test_gateway::state::pump() {
   // As fast as the slowest ready reader: generate while every one is under the high-water
   // mark, and wait for a drain otherwise. With no reader there is nobody to be fast for.
   std::size_t readers = 0;
+  std::size_t limit = std::min(high_water, options_.max_send_queue / 2);
   for (auto& [id, weak] : attached_) {
     auto c = weak.lock();
     if (!c || !c->is_ready()) {
       continue;
     }
-    if (c->backlog() >= high_water) {
+    if (c->backlog() >= limit) {
       return;
     }
     ++readers;

@@ -87,16 +87,16 @@ void ws_connection<Stream>::on_read(beast::error_code ec, std::size_t) {
 }
 
 template <typename Stream>
-void ws_connection<Stream>::write_message(std::string bytes, bool binary) {
+void ws_connection<Stream>::write_message(frame_ptr bytes, bool binary) {
   if (closing_socket_ || dropped_) {
     return;
   }
 
   // A reader that falls this far behind is dropped rather than buffered without bound.
-  queued_bytes_ += bytes.size();
+  queued_bytes_ += bytes->size();
   queue_.push_back({std::move(bytes), binary});
   if (queued_bytes_ > state_of().options().max_send_queue) {
-    record()->add_violation({0, "drop", "slow reader: send queue over its bound", 0});
+    record()->add_violation({0, "drop", "slow reader: send queue over its bound", now_ms()});
     drop(false, "slow reader");
     return;
   }
@@ -113,12 +113,12 @@ void ws_connection<Stream>::write_next() {
   }
   writing_ = true;
   ws_.binary(queue_.front().binary);
-  ws_.async_write(boost::asio::buffer(queue_.front().bytes),
+  ws_.async_write(boost::asio::buffer(*queue_.front().bytes),
                   [self = self()](beast::error_code ec, std::size_t) {
                     if (self->queue_.empty()) {
                       return;
                     }
-                    self->queued_bytes_ -= self->queue_.front().bytes.size();
+                    self->queued_bytes_ -= self->queue_.front().bytes->size();
                     self->queue_.pop_front();
                     if (ec) {
                       self->writing_ = false;
@@ -135,7 +135,7 @@ template <typename Stream>
 void ws_connection<Stream>::start_close(std::uint16_t code, std::string_view reason) {
   // Messages not yet started are dropped: a close ends the conversation at once.
   while (queue_.size() > (writing_ ? 1u : 0u)) {
-    queued_bytes_ -= queue_.back().bytes.size();
+    queued_bytes_ -= queue_.back().bytes->size();
     queue_.pop_back();
   }
   closing_socket_ = true;

@@ -34,7 +34,7 @@ class ws_connection final : public gateway_connection {
   std::size_t backlog() const override { return queued_bytes_; }
 
  protected:
-  void write_message(std::string bytes, bool binary) override;
+  void write_message(frame_ptr bytes, bool binary) override;
   void start_close(std::uint16_t code, std::string_view reason) override;
   void drop_socket(bool reset) override;
   void stop_reading() override { reading_ = false; }
@@ -42,7 +42,7 @@ class ws_connection final : public gateway_connection {
 
  private:
   struct outgoing {
-    std::string bytes;
+    frame_ptr bytes;
     bool binary;
   };
 

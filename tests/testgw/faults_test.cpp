@@ -241,6 +241,17 @@ TEST(faults_test, report_records_heartbeat_timing_and_sequence) {
   EXPECT_GT(beat.at("at_ms").as_double(), 0.0);
 }
 
+TEST(faults_test, heartbeat_sequence_ahead_of_the_session_is_recorded) {
+  running_gateway gw;
+  std::string session;
+  auto c = ready_client(gw, &session);
+  c->send(R"({"op":1,"d":999})");
+  ASSERT_TRUE(c->read_until(11));
+  auto report = gw.gateway.session_report(session);
+  const auto& v = report.at("connections").at(0).at("violations").at(0);
+  EXPECT_EQ(v.at("reply").as_string(), "none");
+}
+
 TEST(faults_test, rest_status_fault_answers_the_route_with_it) {
   running_gateway gw;
   auto f = make(fault_kind::rest_status);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/ssl.hpp>
@@ -119,6 +121,33 @@ TEST(server_edges_test, traffic_stream_reaches_the_reader_in_order) {
   EXPECT_FALSE(stats.running);
   EXPECT_EQ(dispatches, stats.sent);
   EXPECT_GT(dispatches, 1000u);
+}
+
+TEST(server_edges_test, slow_reader_is_dropped_not_buffered) {
+  auto options = test_options();
+  options.max_send_queue = 256 * 1024;
+  running_gateway gw(options);
+  std::string session;
+  auto c = gw.client();
+  session = c->identify(0x331FFFF & ~((1u << 1) | (1u << 8)));
+  traffic_run run;
+  run.generator.events_per_second = 50000;
+  gw.gateway.start_traffic(run);
+
+  // The client reads nothing; the socket buffers fill, then the send queue passes its bound.
+  json::value dropped = nullptr;
+  for (int i = 0; i < 100 && dropped.is_null(); ++i) {
+    std::this_thread::sleep_for(50ms);
+    auto report = gw.gateway.session_report(session);
+    for (const auto& v : report.at("connections").at(0).at("violations").as_array()) {
+      if (v.at("reply").as_string() == "drop") {
+        dropped = v;
+      }
+    }
+  }
+  gw.gateway.stop_traffic();
+  ASSERT_TRUE(dropped.is_object());
+  EXPECT_NE(dropped.at("what").as_string().find("slow reader"), std::string::npos);
 }
 
 TEST(server_edges_test, tls_gateway_serves_wss_with_a_generated_certificate) {
