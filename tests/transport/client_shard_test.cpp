@@ -13,16 +13,6 @@ namespace {
 using transport::testing::run_until;
 using transport::testing::server_connection;
 
-bool has_op(const server_connection& c, int op) {
-  const auto needle = "\"op\":" + std::to_string(op) + ",";
-  for (const auto& m : c.received) {
-    if (m.find(needle) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 struct client_shard_test : ::testing::Test {
   void SetUp() override {
     server.on_open = [](server_connection& c) {
@@ -43,7 +33,7 @@ struct client_shard_test : ::testing::Test {
   void reach_ready(client_shard& shard) {
     ASSERT_FALSE(shard.start());
     ASSERT_TRUE(run_until(
-        io, [&] { return !server.connections.empty() && has_op(*server.connections[0], 2); }));
+        io, [&] { return !server.connections.empty() && server.connections[0]->has_op(2); }));
     server.connections[0]->send_text(
         R"({"op":0,"s":1,"t":"READY","d":{"session_id":"s1","resume_gateway_url":")" +
         server.url("") + R"("}})");
@@ -112,7 +102,7 @@ TEST_F(client_shard_test, update_presence_sends_escaped_op_3_once_active) {
 
   ASSERT_FALSE(shard.update_presence("idle", R"(say "hi")"));
 
-  ASSERT_TRUE(run_until(io, [&] { return has_op(*server.connections[0], 3); }));
+  ASSERT_TRUE(run_until(io, [&] { return server.connections[0]->has_op(3); }));
   const auto& sent = server.connections[0]->received.back();
   EXPECT_NE(sent.find(R"("status":"idle")"), std::string::npos);
   EXPECT_NE(sent.find(R"("state":"say \"hi\"")"), std::string::npos);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "allocation_counter.hpp"
 #include "core/error.hpp"
 #include "stream_compressors.hpp"
 
@@ -84,6 +85,37 @@ TEST(message_decoder_test, zstd_binary_message_is_one_gateway_message) {
   const auto message = decoder.decode(gateway.message(text, 4), true, 0, ec);
   ASSERT_TRUE(message);
   EXPECT_EQ(message->text, text);
+}
+
+TEST(message_decoder_test, steady_state_decoding_allocates_nothing) {
+  testing::zlib_deflater zlib_gateway;
+  testing::zstd_compressor zstd_gateway;
+  message_decoder zlib(transport_compression::zlib_stream, 1 << 20);
+  message_decoder zstd(transport_compression::zstd_stream, 1 << 20);
+  std::vector<std::string> zlib_messages;
+  std::vector<std::string> zstd_messages;
+  for (int i = 0; i < 200; ++i) {
+    const auto text = testing::big_dispatch(300 + (i % 7) * 100, i);
+    zlib_messages.push_back(zlib_gateway.message(text));
+    zstd_messages.push_back(zstd_gateway.message(text));
+  }
+  std::error_code ec;
+
+  // The first messages size the buffers; after them nothing more is allocated with new (zlib
+  // and zstd allocate their fixed state with malloc when they start).
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(zlib.decode(zlib_messages[i], true, 0, ec));
+    ASSERT_TRUE(zstd.decode(zstd_messages[i], true, 0, ec));
+  }
+  const auto before = gatehouse::testing::allocations();
+  ASSERT_GT(before, 0u) << "the counter does not see allocations";
+  for (int i = 20; i < 200; ++i) {
+    ASSERT_TRUE(zlib.decode(zlib_messages[i], true, 0, ec));
+    ASSERT_TRUE(zstd.decode(zstd_messages[i], true, 0, ec));
+    ASSERT_TRUE(zlib.decode(R"({"op":11})", false, 64, ec));
+  }
+
+  EXPECT_EQ(gatehouse::testing::allocations(), before);
 }
 
 }  // namespace

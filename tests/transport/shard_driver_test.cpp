@@ -20,16 +20,6 @@ using testing::server_connection;
 
 constexpr std::string_view hello = R"({"op":10,"d":{"heartbeat_interval":45000}})";
 
-bool has_op(const server_connection& c, int op) {
-  const auto needle = "\"op\":" + std::to_string(op) + ",";
-  for (const auto& m : c.received) {
-    if (m.find(needle) != std::string::npos) {
-      return true;
-    }
-  }
-  return false;
-}
-
 struct driver_test : ::testing::Test {
   void SetUp() override {
     // Every server connection starts its own zlib stream, as the gateway does (§8.3).
@@ -62,7 +52,7 @@ struct driver_test : ::testing::Test {
   void reach_ready(shard_driver& driver) {
     ASSERT_FALSE(driver.start());
     ASSERT_TRUE(run_until(
-        io, [&] { return !server.connections.empty() && has_op(*server.connections[0], 2); }));
+        io, [&] { return !server.connections.empty() && server.connections[0]->has_op(2); }));
     send(0, R"({"op":0,"s":1,"t":"READY","d":{"session_id":"s1","resume_gateway_url":")" +
                 server.url("") + R"("}})");
     ASSERT_TRUE(run_until(io, [&] { return driver.shard().is_active(); }));
@@ -70,7 +60,7 @@ struct driver_test : ::testing::Test {
 
   bool resumed_on_second_connection() {
     return run_until(
-        io, [&] { return server.connections.size() == 2 && has_op(*server.connections[1], 6); });
+        io, [&] { return server.connections.size() == 2 && server.connections[1]->has_op(6); });
   }
 
   asio::io_context io;
@@ -87,7 +77,7 @@ TEST_F(driver_test, new_connection_gets_a_fresh_decompressor) {
   server.connections[0]->drop();
 
   ASSERT_TRUE(resumed_on_second_connection());
-  EXPECT_FALSE(has_op(*server.connections[1], 2));
+  EXPECT_FALSE(server.connections[1]->has_op(2));
 }
 
 TEST_F(driver_test, corrupt_stream_closes_with_a_4000_range_code_and_resumes) {

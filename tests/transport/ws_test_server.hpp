@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -61,6 +62,13 @@ class server_connection : public std::enable_shared_from_this<server_connection>
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(ws_).socket().close(ignored);
+  }
+
+  // True when a received message has this opcode.
+  bool has_op(int op) const {
+    const auto needle = "\"op\":" + std::to_string(op) + ",";
+    return std::any_of(received.begin(), received.end(),
+                       [&](const std::string& m) { return m.find(needle) != std::string::npos; });
   }
 
   bool open = false;
