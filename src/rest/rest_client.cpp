@@ -6,6 +6,7 @@
 #include "rest/rest_error.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -44,6 +45,13 @@ bool has_control(std::string_view s) {
 // A bare token is one word: "Bot " or a newline inside it would break the header (G02, G03).
 bool is_bare_token(std::string_view s) {
   return !s.empty() && !has_control(s) && s.find(' ') == std::string_view::npos;
+}
+
+// Plain http is for the local test gateway; anywhere else it would expose the token.
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  const asio::ip::address a = asio::ip::make_address(host, ec);
+  return host == "localhost" || (!ec && a.is_loopback());
 }
 
 bool is_idempotent(http::verb v) {
@@ -85,6 +93,10 @@ rest_client::rest_client(asio::any_io_executor ex, rest_options options)
   // Every check happens here so that no request can carry a broken header (G03).
   base_url origin = parse_base_url(options_.base_url, config_error_);
   if (config_error_) {
+    return;
+  }
+  if (!origin.is_tls && !is_loopback(origin.host)) {
+    config_error_ = rest_error::insecure_url;
     return;
   }
   if (!is_bare_token(options_.token)) {

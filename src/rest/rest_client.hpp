@@ -28,7 +28,7 @@
 namespace gatehouse::rest {
 
 struct rest_options {
-  std::string base_url = "https://discord.com/api/v10";  // §9.1
+  std::string base_url = "https://discord.com/api/v10";  // §9.1; http:// only to loopback
   std::string token;       // the bare, normalised bot token; "Bot " is added here (§9.1)
   std::string user_agent;  // empty: "DiscordBot (<project url>, <version>)" (§9.1)
   std::string ca_file;     // empty: the system trust store

@@ -18,6 +18,8 @@ class rest_category_impl : public std::error_category {
         return "header value holds a control character";
       case rest_error::invalid_url:
         return "base url is not http or https with a host";
+      case rest_error::insecure_url:
+        return "plain http is allowed only to a loopback host";
       case rest_error::unauthorized:
         return "token rejected with 401: all requests stopped";
       case rest_error::forbidden:

@@ -12,6 +12,7 @@ enum class rest_error {
   invalid_token = 1,  // empty, or holds whitespace or control characters (§10)
   invalid_header,     // a header value would carry CR, LF or another control character
   invalid_url,        // the base URL is not http:// or https:// with a host
+  insecure_url,       // http:// to a host that is not loopback: the token would go in clear
 
   // Answers from the server.
   unauthorized,  // 401: the token was rejected; every later request is refused (§9.6)

@@ -400,6 +400,12 @@ TEST(rest_client_test, refused_connection_is_connection_failed) {
   EXPECT_EQ(ec, rest_error::connection_failed);
 }
 
+TEST(rest_client_test, plain_http_to_a_remote_host_is_refused) {
+  harness h([](const recorded_request&) { return ok(); },
+            [](rest_options& o) { o.base_url = "http://discord.com/api/v10"; });
+  EXPECT_EQ(h.client->configuration_error(), rest_error::insecure_url);
+}
+
 TEST(rest_client_test, bad_base_url_fails_every_call) {
   harness h([](const recorded_request&) { return ok(); },
             [](rest_options& o) { o.base_url = "ftp://discord.com/api/v10"; });
