@@ -96,6 +96,12 @@ void gateway_pair::pump() {
     }
     const std::string text = std::move(inbox_.front());
     inbox_.pop_front();
+    // Like the real gateway, it counts the connection authenticated once it
+    // sent READY or RESUMED.
+    if (text.find(R"("t":"READY")") != std::string::npos ||
+        text.find(R"("t":"RESUMED")") != std::string::npos) {
+      authenticated_ = true;
+    }
     client_.handle_message(text, now_);
   }
 }
@@ -128,6 +134,7 @@ bool gateway_pair::drain() {
     if (accept_connections) {
       ++connection_;
       open_ = true;
+      authenticated_ = false;
       client_.handle_open(now_);
       if (auto_hello) {
         inbox_.push_back(
@@ -148,6 +155,9 @@ void gateway_pair::answer(const outgoing& o) {
   const int op = static_cast<int>(v.at("op").as_int64());
   EXPECT_EQ(op, static_cast<int>(o.op));
   EXPECT_LE(o.payload.size(), 4096u);
+  EXPECT_TRUE(is_sendable(op)) << o.payload;
+  // What the real gateway answers with 4003 (G01).
+  EXPECT_TRUE(authenticated_ || is_allowed_before_auth(op)) << o.payload;
   sent.push_back({op, v.at("d"), o.payload, now_, connection_});
 
   if (op == 1 && auto_ack) {

@@ -115,6 +115,7 @@ class gateway_pair {
   time_point now_{};
   shard client_;
   bool open_ = false;
+  bool authenticated_ = false;  // READY or RESUMED went out on this connection
   int connection_ = 0;
   int session_count_ = 0;
   std::uint64_t seq_ = 0;
