@@ -1,12 +1,19 @@
 // The application-facing shard: one gateway session, kept alive across reconnects, on the
 // caller's io_context. What a bot author includes.
 //
+//   boost::asio::io_context io;
+//   gatehouse::client_shard shard(io, {.token = token, .intents = intents});
+//   shard.on_dispatch([](const gatehouse::dispatch_event& e) { ... e.parse(parser) ... });
+//   shard.on_lifecycle([](const gatehouse::lifecycle_event& e) { ... });
+//   if (auto ec = shard.start()) { /* a configuration fault: ec.message() */ }
+//   io.run();
+//
 // Thread rules: a client_shard starts no threads. It runs on a strand of the io_context it is
 // given; call its member functions from that strand (inside its callbacks, or through
 // boost::asio::post(shard.get_executor(), ...)), or from any one thread before the io_context
 // runs. Callbacks are always invoked on the strand, one at a time, and may call back into the
-// shard. Destroying the shard drops its connection without a close frame (the session stays
-// resumable for a few minutes); call close() first to end the session.
+// shard, but must not destroy it. Destroying the shard drops its connection without a close
+// frame (the session stays resumable for a few minutes); call close() first to end it.
 //
 // The token is never logged, never put into an error message and never formatted into any
 // string the library produces.
@@ -27,6 +34,7 @@
 
 namespace gatehouse::core {
 class identify_queue;
+struct shard_options;
 }  // namespace gatehouse::core
 
 namespace gatehouse {
@@ -62,6 +70,10 @@ struct client_options {
 
   // Shared by the shards of one process (the shard manager); empty: a queue of its own.
   std::shared_ptr<core::identify_queue> identify_queue;
+
+  // Expert and test settings, applied last to the core shard's options
+  // (core/shard_options.hpp): backoff, the op 9 wait, Hello and READY timeouts.
+  std::function<void(core::shard_options&)> advanced;
 };
 
 // One op 0 event. Views are valid only during the callback.
