@@ -140,6 +140,9 @@ struct client_shard::impl {
     out.resume_from = {options.resume_from.session_id, options.resume_from.sequence,
                        options.resume_from.resume_url};
     out.identify = options.identify_queue;
+    if (options.advanced) {
+      options.advanced(out);
+    }
     return {};
   }
 
