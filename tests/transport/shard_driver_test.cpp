@@ -7,6 +7,8 @@
 
 #include <boost/asio/strand.hpp>
 
+#include <algorithm>
+
 #include "stream_compressors.hpp"
 #include "ws_test_server.hpp"
 
@@ -30,11 +32,17 @@ struct driver_test : ::testing::Test {
   }
 
   std::unique_ptr<shard_driver> make_driver(std::size_t limit = 1 << 24) {
+    return make_driver(limit, [](core::shard_options&) {});
+  }
+
+  template <class Adjust>
+  std::unique_ptr<shard_driver> make_driver(std::size_t limit, Adjust adjust) {
     core::shard_options o;
     o.token = "test-token-not-real.abc.def";
     o.intents = 513;
     o.gateway_url = server.url("");
     o.compression = core::transport_compression::zlib_stream;
+    adjust(o);
     driver_options d;
     d.connection.compression = o.compression;
     d.connection.max_message_size = limit;
@@ -120,6 +128,41 @@ TEST_F(driver_test, close_ends_the_session_with_1000) {
   EXPECT_EQ(server.connections[0]->close_code, 1000);
   run_until(
       io, [] { return false; }, std::chrono::milliseconds(100));
+  EXPECT_EQ(server.connections.size(), 1u);
+}
+
+TEST_F(driver_test, case_g18_heartbeats_go_on_while_a_big_message_is_buffering) {
+  server.on_open = [this](server_connection& c) {
+    deflaters.push_back(std::make_unique<testing::zlib_deflater>());
+    c.send(deflaters.back()->message(R"({"op":10,"d":{"heartbeat_interval":100}})"), true);
+  };
+  auto driver = make_driver(1 << 24, [](core::shard_options& o) { o.random = [] { return 0.5; }; });
+  reach_ready(*driver);
+  auto& peer = *server.connections[0];
+  const auto big = deflaters[0]->message(testing::big_dispatch(300 * 1024, 5), 4);
+
+  // Half the message arrives, the rest much later; meanwhile every heartbeat is acknowledged.
+  peer.send(big.substr(0, big.size() / 2), true);
+  std::size_t acked = 0;
+  const auto beats = [&] {
+    return std::count_if(peer.received.begin(), peer.received.end(),
+                         [](const std::string& m) { return m.find(R"("op":1,)") == 1; });
+  };
+  run_until(
+      io,
+      [&] {
+        for (; acked < static_cast<std::size_t>(beats()); ++acked) {
+          peer.send_text(R"({"op":11})");
+        }
+        return acked >= 4;
+      },
+      std::chrono::seconds(3));
+  EXPECT_GE(acked, 4u);
+
+  const auto dispatches = std::count(events.begin(), events.end(), 0);
+  peer.send(big.substr(big.size() / 2), true);
+  ASSERT_TRUE(
+      run_until(io, [&] { return std::count(events.begin(), events.end(), 0) == dispatches + 1; }));
   EXPECT_EQ(server.connections.size(), 1u);
 }
 
