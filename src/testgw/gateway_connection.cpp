@@ -312,7 +312,7 @@ void gateway_connection::on_resume(const json::value& d) {
 
   resume_verdict verdict = state_.check_resume(request.session_id, request.seq);
   if (verdict != resume_verdict::ok) {
-    refuse_resume(verdict, request.session_id);
+    refuse_resume(verdict);
     return;
   }
 
@@ -331,7 +331,7 @@ void gateway_connection::on_resume(const json::value& d) {
                 frames.size());
 }
 
-void gateway_connection::refuse_resume(resume_verdict verdict, std::string_view session_id) {
+void gateway_connection::refuse_resume(resume_verdict verdict) {
   std::string what = "resume of ";
   what += verdict == resume_verdict::bad_sequence ? "a sequence it cannot replay"
           : verdict == resume_verdict::timed_out  ? "a timed-out session"
@@ -345,7 +345,6 @@ void gateway_connection::refuse_resume(resume_verdict verdict, std::string_view 
   auto code = verdict == resume_verdict::timed_out ? close_code::session_timed_out
                                                    : close_code::invalid_seq;
   close_with(code_of(code), std::move(what), true);
-  (void)session_id;
 }
 
 void gateway_connection::deliver(const frame_ptr& frame) {
@@ -421,7 +420,7 @@ void gateway_connection::drop(bool reset, std::string_view why) {
   closing_ = true;
   heartbeat_timer_.cancel();
   delay_timer_.cancel();
-  finish(0, "drop");
+  finish();
   drop_socket(reset);
 }
 
@@ -440,10 +439,10 @@ void gateway_connection::on_transport_end(std::uint16_t code, bool by_client,
   }
   heartbeat_timer_.cancel();
   delay_timer_.cancel();
-  finish(code, by_client ? "client" : "drop");
+  finish();
 }
 
-void gateway_connection::finish(std::uint16_t, std::string_view) {
+void gateway_connection::finish() {
   finished_ = true;
   record_->closed_ms = now_ms();
 }

@@ -96,11 +96,11 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
   void on_identify(const boost::json::value& d);
   void on_resume(const boost::json::value& d);
   void send_ready(const identify_request& identity);
-  void refuse_resume(resume_verdict verdict, std::string_view session_id);
+  void refuse_resume(resume_verdict verdict);
   void invalid_session(std::string what);
   void go_silent(std::chrono::milliseconds lasting);
   void send_ack();
-  void finish(std::uint16_t code, std::string_view by);
+  void finish();
 
   test_gateway::state& state_;
   std::shared_ptr<test_gateway::state> keep_alive_;  // the state outlives every connection

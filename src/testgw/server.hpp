@@ -93,6 +93,15 @@ struct traffic_stats {
   bool running = false;
 };
 
+// The control endpoint, on the main port, answers loopback clients only:
+//   POST   /control/faults          a fault (fault.hpp's JSON) or an array of them, applied now
+//   DELETE /control/faults          clears lasting and scheduled faults
+//   GET    /control/report          report() below
+//   GET    /control/sessions/{id}   session_report(id), 404 when unknown
+//   POST   /control/dispatch        {"t":"NAME","d":{...},"guild_id":"..."} routed as dispatch()
+//   POST   /control/traffic         {"count":n,"events_per_second":r,"seed":s} starts a stream
+//   DELETE /control/traffic          stops it; GET reads {"generated","sent","seconds","running"}
+//
 // The test gateway. Construct it, start() it, run the io_context; stop() closes listeners and
 // connections. Every public call may be made from any thread: calls from outside the
 // io_context's thread are posted to it and wait for the result, so the io_context must be

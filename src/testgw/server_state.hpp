@@ -38,6 +38,9 @@ struct http_exchange {
   bool from_loopback = false;
 };
 
+// {"generated", "sent", "seconds", "running"}.
+boost::json::value to_json(const traffic_stats& s);
+
 class test_gateway::state : public std::enable_shared_from_this<test_gateway::state> {
  public:
   using clock = std::chrono::steady_clock;
