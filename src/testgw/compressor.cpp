@@ -94,8 +94,10 @@ void compressor::compress(std::string_view message, std::string& out) {
   ZSTD_inBuffer in{message.data(), message.size(), 0};
   std::size_t remaining = 0;
   do {
+    // Room for the whole message at once; a 128 KiB block per call would be zero-filled each
+    // time and cost more than the compression.
     std::size_t used = out.size();
-    out.resize(used + ZSTD_CStreamOutSize());
+    out.resize(used + ZSTD_compressBound(in.size - in.pos) + 64);
     ZSTD_outBuffer buffer{out.data() + used, out.size() - used, 0};
     remaining = ZSTD_compressStream2(zstd_->context, &buffer, &in, ZSTD_e_flush);
     if (ZSTD_isError(remaining)) {
