@@ -4,15 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <boost/json.hpp>
 
 #include "gateway_fixture.hpp"
+#include "testgw/tls.hpp"
 
 namespace gatehouse::testgw {
 namespace {
@@ -173,6 +177,42 @@ TEST(server_edges_test, tls_gateway_serves_wss_with_a_generated_certificate) {
   ws.read(buffer);
   auto hello = json::parse(beast::buffers_to_string(buffer.data()));
   EXPECT_EQ(hello.at("op").as_int64(), 10);
+}
+
+TEST(server_edges_test, tls_gateway_serves_https_with_given_certificate_files) {
+  auto pair = generate_self_signed();
+  std::string cert = ::testing::TempDir() + "gws_cert.pem";
+  std::string key = ::testing::TempDir() + "gws_key.pem";
+  std::ofstream(cert) << pair.cert_pem;
+  std::ofstream(key) << pair.key_pem;
+  auto options = test_options();
+  options.tls = {true, cert, key};
+  running_gateway gw(options);
+  EXPECT_TRUE(gw.gateway.generated_cert_pem().empty());
+  EXPECT_EQ(gw.gateway.api_base().rfind("https://", 0), 0u);
+
+  namespace asio = boost::asio;
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.add_certificate_authority(asio::buffer(pair.cert_pem));
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, ctx);
+  beast::get_lowest_layer(stream).connect(
+      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), gw.ports.main));
+  stream.handshake(asio::ssl::stream_base::client);
+  http::request<http::empty_body> req{http::verb::get, "/api/v10/gateway", 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(json::parse(res.body()).at("url").as_string(),
+            "wss://127.0.0.1:" + std::to_string(gw.ports.main));
+  std::remove(cert.c_str());
+  std::remove(key.c_str());
 }
 
 }  // namespace
