@@ -27,6 +27,9 @@ class bucket {
 
   bool is_known() const { return limit_.has_value(); }
 
+  // Past its reset and any block: forgetting it loses nothing that matters.
+  bool is_idle(core::time_point now) const { return now >= reset_at_ && now >= blocked_until_; }
+
  private:
   std::optional<std::uint32_t> limit_;  // unset until a response reports it
   std::uint32_t remaining_ = 0;

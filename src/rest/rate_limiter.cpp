@@ -67,6 +67,9 @@ void rate_limiter::on_response(const route& r, unsigned status, const rate_limit
     invalid_.push_back(now);
   }
 
+  if (buckets_.size() > options_.max_idle_buckets) {
+    forget_idle_buckets(now);
+  }
   if (status != 429) {
     return;
   }
@@ -96,6 +99,10 @@ bucket& rate_limiter::bucket_for(const route& r) {
   const auto it = bucket_of_route_.find(r.key);
   const std::string& id = it == bucket_of_route_.end() ? r.key : it->second;
   return buckets_[{id, r.major}];
+}
+
+void rate_limiter::forget_idle_buckets(core::time_point now) {
+  std::erase_if(buckets_, [&](const auto& entry) { return entry.second.is_idle(now); });
 }
 
 void rate_limiter::forget_invalid_before(core::time_point now) {

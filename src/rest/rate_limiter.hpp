@@ -28,6 +28,9 @@ struct limiter_options {
   // Invalid requests (401, 403, 429 except scope shared) allowed per ten minutes before the
   // limiter holds requests back; Cloudflare bans an IP at 10,000 (§9.5).
   std::uint32_t invalid_request_budget = 9'000;
+  // Above this many (bucket, resource) counters, idle ones are forgotten, so a bot that
+  // touches many channels does not grow without bound.
+  std::size_t max_idle_buckets = 4096;
 };
 
 enum class verdict {
@@ -58,6 +61,9 @@ class rate_limiter {
   // Invalid requests counted in the ten minutes before `now`.
   std::size_t invalid_requests(core::time_point now);
 
+  // (bucket, top-level resource) counters held.
+  std::size_t bucket_count() const { return buckets_.size(); }
+
   // The bucket id learnt for `r`, empty while unknown.
   std::string bucket_of(const route& r) const;
 
@@ -66,6 +72,7 @@ class rate_limiter {
 
   bucket& bucket_for(const route& r);
   void forget_invalid_before(core::time_point now);
+  void forget_idle_buckets(core::time_point now);
 
   limiter_options options_;
   std::unordered_map<std::string, std::string> bucket_of_route_;  // route key -> bucket id

@@ -186,5 +186,20 @@ TEST(rate_limiter_test, spent_invalid_budget_holds_requests_back) {
   EXPECT_EQ(p.not_before, t0 + std::chrono::minutes(10));
 }
 
+TEST(rate_limiter_test, idle_buckets_are_forgotten_above_the_bound) {
+  rate_limiter limiter({.max_idle_buckets = 2});
+  for (int channel = 1; channel <= 3; ++channel) {
+    const route r = make_route("GET", "/channels/" + std::to_string(channel));
+    limiter.on_response(r, 200, headers("c", 5, 4, seconds(1)), t0);
+  }
+  ASSERT_EQ(limiter.bucket_count(), 3u);
+
+  // The next response after the resets finds three idle counters and drops them.
+  const route busy = make_route("GET", "/channels/9");
+  limiter.on_response(busy, 200, headers("c", 5, 0, seconds(5)), t0 + seconds(2));
+  EXPECT_EQ(limiter.bucket_count(), 1u);
+  EXPECT_EQ(limiter.try_acquire(busy, t0 + seconds(3)).verdict, verdict::wait);
+}
+
 }  // namespace
 }  // namespace gatehouse::rest
