@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -18,6 +19,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr std::string_view api_prefix = "/api/v10";
+constexpr std::int64_t discord_epoch_ms = 1'420'070'400'000;  // §0
 
 struct route_pattern {
   std::string_view method;
@@ -234,6 +236,7 @@ std::optional<std::string> rest_routes::route_key(std::string_view method,
 rest_response rest_routes::handle(const rest_request& request, clock::time_point now,
                                   wall_clock::time_point wall) {
   ++requests_;
+  wall_ = wall;
 
   // Find the route; a known path with another method is 405.
   const auto path = api_path(request.target);
@@ -314,7 +317,7 @@ rest_response rest_routes::handle(const rest_request& request, clock::time_point
   }
   --b.remaining;
 
-  auto response = dispatch(request, key, *path);
+  auto response = answer(request, key, *path);
   const std::chrono::duration<double> epoch = wall.time_since_epoch();
   response.headers.emplace_back("X-RateLimit-Limit", std::to_string(limit.limit));
   response.headers.emplace_back("X-RateLimit-Remaining", std::to_string(b.remaining));
@@ -325,8 +328,8 @@ rest_response rest_routes::handle(const rest_request& request, clock::time_point
   return response;
 }
 
-rest_response rest_routes::dispatch(const rest_request& request, std::string_view route,
-                                    std::string_view path) {
+rest_response rest_routes::answer(const rest_request& request, std::string_view route,
+                                  std::string_view path) {
   const auto segments = split_path(path);
 
   if (route == "GET /gateway") {
@@ -372,6 +375,14 @@ rest_response rest_routes::gateway_bot() const {
       200, {{"url", info.url}, {"shards", info.shards}, {"session_start_limit", limit}});
 }
 
+snowflake rest_routes::mint_id() {
+  using std::chrono::milliseconds;
+  const auto unix_ms = std::chrono::duration_cast<milliseconds>(wall_.time_since_epoch()).count();
+  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(unix_ms - discord_epoch_ms, 0));
+
+  return make_snowflake(ms, static_cast<std::uint32_t>(next_id_++));
+}
+
 rest_response rest_routes::post_message(std::string_view channel_id, const rest_request& request) {
   const auto id = parse_id(channel_id);
   const auto* channel = id ? world_.find_channel(*id) : nullptr;
@@ -412,10 +423,9 @@ rest_response rest_routes::post_message(std::string_view channel_id, const rest_
     return error_response(400, "Cannot send an empty message", 50006);
   }
 
-  // The bot is the author; the id is minted for the wall-clock-free world (§0).
+  // The bot is the author.
   message_spec m;
-  m.id = make_snowflake(400'000'000'000ull + next_id_, static_cast<std::uint32_t>(next_id_));
-  ++next_id_;
+  m.id = mint_id();
   m.channel_id = channel->id;
   m.author_id = world_.bot().id;
   m.content = std::move(content);
@@ -452,8 +462,7 @@ rest_response rest_routes::put_commands(std::string_view application_id,
     }
 
     auto command = item.as_object();
-    const auto id = make_snowflake(400'000'000'000ull + next_id_, 0);
-    ++next_id_;
+    const auto id = mint_id();
     command["id"] = shapes::id(id);
     command["application_id"] = shapes::id(world_.application().id);
     command["version"] = shapes::id(id);

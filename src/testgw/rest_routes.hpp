@@ -100,11 +100,11 @@ class rest_routes {
     clock::time_point reset_at{};
   };
 
-  rest_response dispatch(const rest_request& request, std::string_view route,
-                         std::string_view path);
+  rest_response answer(const rest_request& request, std::string_view route, std::string_view path);
   rest_response post_message(std::string_view channel_id, const rest_request& request);
   rest_response put_commands(std::string_view application_id, const rest_request& request);
   rest_response gateway_bot() const;
+  snowflake mint_id();  // an id for the request's wall time, like Discord's (§0)
 
   const world& world_;
   rest_options options_;
@@ -114,6 +114,7 @@ class rest_routes {
   std::map<std::string, bucket> buckets_;  // by route key and top-level id
   std::uint32_t global_used_ = 0;
   clock::time_point global_reset_at_{};
+  wall_clock::time_point wall_{};  // the wall time of the request being answered
   std::uint64_t next_id_ = 0;
   std::uint64_t requests_ = 0;
   std::uint64_t unauthorized_ = 0;

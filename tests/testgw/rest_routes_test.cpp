@@ -263,6 +263,15 @@ TEST_F(rest_routes_test, post_message_answers_the_message_and_dispatches_it) {
   EXPECT_EQ(d.at("content").as_string(), "pong");
 }
 
+TEST_F(rest_routes_test, posted_message_id_carries_the_wall_time) {
+  const auto b =
+      body(call("POST", "/api/v10/channels/" + channel() + "/messages", R"({"content":"pong"})"));
+
+  const auto id = std::stoull(std::string(b.at("id").as_string()));
+  EXPECT_EQ((id >> 22) + 1'420'070'400'000ull, 1'800'000'000'000ull);
+  EXPECT_EQ(b.at("timestamp").as_string(), "2027-01-15T08:00:00.000000+00:00");
+}
+
 TEST_F(rest_routes_test, reply_is_type_19_with_a_reference) {
   const auto b = body(call("POST", "/api/v10/channels/" + channel() + "/messages",
                            R"({"content":"pong","message_reference":{"message_id":"77"}})"));
