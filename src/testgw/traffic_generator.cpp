@@ -177,6 +177,8 @@ class pool_builder {
   }
 
   // A guild joined mid-stream: its own small world of many members, all listed with presences.
+  // TODO(#3): sessions without GUILD_PRESENCES should see only the bot in it (§7.2); the
+  // event carries one rendering, so they see every member.
   world_event large_guild() {
     const auto variant = large_guilds_.size() < large_guild_variants
                              ? large_guilds_.size()
