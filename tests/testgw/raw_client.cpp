@@ -286,7 +286,7 @@ http_result http_request(std::uint16_t port, std::string_view method, std::strin
 }
 
 std::string raw_exchange(std::uint16_t port, std::string_view bytes,
-                         std::chrono::milliseconds timeout) {
+                         std::chrono::milliseconds timeout, std::string_view then) {
   asio::io_context ioc;
   tcp::socket socket(ioc);
   beast::error_code ec = connect_loopback(socket, port);
@@ -300,6 +300,11 @@ std::string raw_exchange(std::uint16_t port, std::string_view bytes,
   std::function<void()> read_more = [&] {
     socket.async_read_some(asio::buffer(buf), [&](beast::error_code e, std::size_t n) {
       out.append(buf, n);
+      if (!then.empty() && n > 0) {
+        beast::error_code ignored;
+        asio::write(socket, asio::buffer(then.data(), then.size()), ignored);
+        then = {};
+      }
       if (!e) {
         read_more();
       }

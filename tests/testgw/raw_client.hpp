@@ -85,8 +85,9 @@ struct http_result {
 http_result http_request(std::uint16_t port, std::string_view method, std::string_view target,
                          std::string_view body = {}, std::string_view authorization = {});
 
-// Bytes written as they are, and what came back until the server closed (for bad input).
+// Bytes written as they are, and what came back until the server closed (for bad input);
+// `then` is written once the first answer arrives.
 std::string raw_exchange(std::uint16_t port, std::string_view bytes,
-                         std::chrono::milliseconds timeout = 3s);
+                         std::chrono::milliseconds timeout = 3s, std::string_view then = {});
 
 }  // namespace gatehouse::testgw::testing

@@ -85,6 +85,32 @@ TEST(server_edges_test, malformed_http_gets_400) {
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
 }
 
+TEST(server_edges_test, header_flood_gets_431) {
+  running_gateway gw;
+  std::string request =
+      "GET /api/v10/gateway HTTP/1.1\r\nHost: x\r\nX-Flood: " + std::string(64 * 1024, 'a') +
+      "\r\n\r\n";
+  auto answer = raw_exchange(gw.ports.main, request);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer.substr(0, 40);
+}
+
+TEST(server_edges_test, unmasked_client_frame_is_refused_with_1002) {
+  running_gateway gw;
+
+  // A valid upgrade, then, once answered, a text frame without the mask every client frame
+  // must carry.
+  std::string upgrade =
+      "GET /?v=10&encoding=json HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+      "Sec-WebSocket-Version: 13\r\n\r\n";
+  std::string frame = "\x81\x05hello";
+  auto answer = raw_exchange(gw.ports.main, upgrade, 3s, frame);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 101", 0), 0u);
+  auto close = answer.find("\x88");
+  ASSERT_NE(close, std::string::npos);
+  EXPECT_EQ(answer.substr(close + 2, 2), std::string("\x03\xea", 2));
+}
+
 TEST(server_edges_test, body_over_the_cap_gets_413) {
   auto options = test_options();
   options.max_http_body = 1024;
