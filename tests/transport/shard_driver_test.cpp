@@ -99,6 +99,35 @@ TEST_F(driver_test, corrupt_stream_closes_with_a_4000_range_code_and_resumes) {
   EXPECT_LT(code, 5000);
 }
 
+TEST_F(driver_test, case_g20_zstd_corrupt_block_closes_and_resumes_on_a_fresh_context) {
+  std::vector<std::unique_ptr<testing::zstd_compressor>> zstd;
+  server.on_open = [&zstd](server_connection& c) {
+    zstd.push_back(std::make_unique<testing::zstd_compressor>());
+    c.send(zstd.back()->message(hello), true);
+  };
+  auto driver = make_driver(1 << 24, [](core::shard_options& o) {
+    o.compression = core::transport_compression::zstd_stream;
+  });
+  ASSERT_FALSE(driver->start());
+  ASSERT_TRUE(run_until(
+      io, [&] { return !server.connections.empty() && server.connections[0]->has_op(2); }));
+  server.connections[0]->send(
+      zstd[0]->message(
+          R"({"op":0,"s":1,"t":"READY","d":{"session_id":"s1","resume_gateway_url":")" +
+          server.url("") + R"("}})"),
+      true);
+  ASSERT_TRUE(run_until(io, [&] { return driver->shard().is_active(); }));
+
+  // The next message opens with a block header; block type 3 is reserved and never valid.
+  auto bytes = zstd[0]->message(testing::big_dispatch(4000, 7));
+  bytes[0] = static_cast<char>(bytes[0] | 0x06);
+  server.connections[0]->send(bytes, true);
+
+  ASSERT_TRUE(resumed_on_second_connection());
+  EXPECT_GE(server.connections[0]->close_code, 4000);
+  EXPECT_LT(server.connections[0]->close_code, 5000);
+}
+
 TEST_F(driver_test, malformed_json_closes_with_a_4000_range_code_and_resumes) {
   auto driver = make_driver();
   reach_ready(*driver);
