@@ -176,9 +176,8 @@ class pool_builder {
             {}};
   }
 
-  // A guild joined mid-stream: its own small world of many members, all listed with presences.
-  // TODO(#3): sessions without GUILD_PRESENCES should see only the bot in it (§7.2); the
-  // event carries one rendering, so they see every member.
+  // A guild joined mid-stream: its own small world of many members, listed with presences for
+  // sessions with GUILD_PRESENCES, and only the bot for the others (§7.2).
   world_event large_guild() {
     const auto variant = large_guilds_.size() < large_guild_variants
                              ? large_guilds_.size()
@@ -194,7 +193,10 @@ class pool_builder {
       o.dm_channels = 0;
       o.seed = options_.seed * 31 + variant + 7;
       auto big = std::make_unique<world>(o);
-      large_guilds_.push_back(big->guild_create(big->guilds().front(), ~0u));
+      const auto& guild = big->guilds().front();
+      auto event = big->guild_create(guild, ~0u);
+      event.d_without_presences = big->guild_create(guild, ~core::guild_presences_intent).d;
+      large_guilds_.push_back(std::move(event));
       large_worlds_.push_back(std::move(big));
     }
     return large_guilds_[variant];

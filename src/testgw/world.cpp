@@ -67,6 +67,9 @@ const std::string& payload_for(const world_event& event, std::uint32_t intents) 
   if ((intents & core::message_content_intent) == 0 && !event.d_without_content.empty()) {
     return event.d_without_content;  // §7.4
   }
+  if ((intents & core::guild_presences_intent) == 0 && !event.d_without_presences.empty()) {
+    return event.d_without_presences;  // §7.2
+  }
   return event.d;
 }
 

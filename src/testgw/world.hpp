@@ -86,6 +86,9 @@ struct world_event {
   // The `d` for a session without MESSAGE_CONTENT (content, embeds, attachments, components
   // emptied, poll left out, §7.4); empty when the event has no content to hide.
   std::string d_without_content;
+  // The `d` for a session without GUILD_PRESENCES, whose member lists hold only the bot and
+  // no presences (§7.2); empty when the event lists no members.
+  std::string d_without_presences;
 };
 
 // The shard a guild's events go to: (guild_id >> 22) % num_shards; no guild goes to 0 (§6).
@@ -100,7 +103,8 @@ constexpr std::uint32_t shard_for(snowflake guild_id, std::uint32_t num_shards) 
 bool is_delivered(const world_event& event, std::uint32_t shard_id, std::uint32_t num_shards,
                   std::uint32_t intents);
 
-// The `d` that session sees: without MESSAGE_CONTENT the emptied form (§7.4).
+// The `d` that session sees: without MESSAGE_CONTENT the emptied form (§7.4), without
+// GUILD_PRESENCES the form without other members (§7.2).
 const std::string& payload_for(const world_event& event, std::uint32_t intents);
 
 // What READY needs from the gateway beyond the world itself.

@@ -1,6 +1,8 @@
 // Tests of the traffic generator: determinism, the mix, event sizes and the rate arithmetic.
 #include "testgw/traffic_generator.hpp"
 
+#include "core/intents.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/json.hpp>
 
@@ -117,6 +119,21 @@ TEST(traffic_generator_test, generated_guild_create_is_large) {
       std::find_if(pool.begin(), pool.end(), [](auto& e) { return e.name == "GUILD_CREATE"; });
   ASSERT_NE(it, pool.end());
   EXPECT_GT(it->d.size(), 50'000u);
+}
+
+TEST(traffic_generator_test, generated_guild_create_lists_only_the_bot_without_presences) {
+  const world w;
+  traffic_generator g(w, small_pool());
+
+  const auto& pool = g.pool();
+  const auto it =
+      std::find_if(pool.begin(), pool.end(), [](auto& e) { return e.name == "GUILD_CREATE"; });
+  ASSERT_NE(it, pool.end());
+  const auto without = boost::json::parse(payload_for(*it, core::guilds_intent));
+  const auto with = boost::json::parse(payload_for(*it, core::guild_presences_intent));
+  EXPECT_EQ(without.at("members").as_array().size(), 1u);
+  EXPECT_TRUE(without.at("presences").as_array().empty());
+  EXPECT_GT(with.at("members").as_array().size(), 100u);
 }
 
 TEST(traffic_generator_test, stream_cycles_the_pool) {
