@@ -34,6 +34,15 @@ std::size_t framed_size(const world_event& e) {
   return e.d.size() + e.name.size() + 30;
 }
 
+const world_event* first_guild_create(const traffic_generator& g) {
+  for (const auto& e : g.pool()) {
+    if (e.name == "GUILD_CREATE") {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
 TEST(traffic_generator_test, same_seed_gives_the_same_stream) {
   const world w;
   traffic_generator a(w, small_pool()), b(w, small_pool());
@@ -114,21 +123,17 @@ TEST(traffic_generator_test, generated_guild_create_is_large) {
   const world w;
   traffic_generator g(w, small_pool());
 
-  const auto& pool = g.pool();
-  const auto it =
-      std::find_if(pool.begin(), pool.end(), [](auto& e) { return e.name == "GUILD_CREATE"; });
-  ASSERT_NE(it, pool.end());
-  EXPECT_GT(it->d.size(), 50'000u);
+  const auto* guild_create = first_guild_create(g);
+  ASSERT_NE(guild_create, nullptr);
+  EXPECT_GT(guild_create->d.size(), 50'000u);
 }
 
 TEST(traffic_generator_test, generated_guild_create_lists_only_the_bot_without_presences) {
   const world w;
   traffic_generator g(w, small_pool());
 
-  const auto& pool = g.pool();
-  const auto it =
-      std::find_if(pool.begin(), pool.end(), [](auto& e) { return e.name == "GUILD_CREATE"; });
-  ASSERT_NE(it, pool.end());
+  const auto* it = first_guild_create(g);
+  ASSERT_NE(it, nullptr);
   const auto without = boost::json::parse(payload_for(*it, core::guilds_intent));
   const auto with = boost::json::parse(payload_for(*it, core::guild_presences_intent));
   EXPECT_EQ(without.at("members").as_array().size(), 1u);
