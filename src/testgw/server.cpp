@@ -38,12 +38,14 @@ replay_limits replay_limits_for(const gateway_options& o) {
   return {o.replay_limit, std::max<std::size_t>(o.max_send_queue * 4, 1024 * 1024)};
 }
 
-// Codes after which the session is gone: 1000/1001 (§3.9), new-session and fatal codes (§4).
-bool ends_session(std::uint16_t code) {
-  if (code == 1000 || code == 1001) {
-    return true;
+// Whether a close ends the session: the client's 1000 or 1001 (any other client code keeps
+// it, §3.9), or the gateway's new-session and fatal codes (§4).
+bool ends_session(std::uint16_t code, bool by_client) {
+  if (by_client) {
+    return code == 1000 || code == 1001;
   }
-  return code >= 4000 && code < 4900 && core::policy_for(code).action != core::close_action::resume;
+  auto action = core::policy_for(code).action;
+  return code >= 4000 && code < 4900 && action != core::close_action::resume;
 }
 
 rest_response json_answer(unsigned status, json::value body) {
@@ -198,8 +200,7 @@ void test_gateway::state::connection_finished(gateway_connection& c, std::uint16
     return;
   }
 
-  // The client's 1000/1001 ends the session; anything else leaves it resumable (§3.9).
-  if (ends_session(code) && (by_client || code != 1000)) {
+  if (ends_session(code, by_client)) {
     end_session(*session, code == 4009);
     return;
   }

@@ -325,6 +325,17 @@ TEST(server_test, client_close_1000_ends_the_session) {
   EXPECT_EQ(close_code_after(gw, resume_payload(session, 1)), 4007);
 }
 
+TEST(server_test, client_close_with_a_4000_code_keeps_the_session) {
+  running_gateway gw;
+  auto c = gw.client();
+  std::string session = c->identify();
+  c->close(4009);
+  auto r = gw.client("/?v=10&encoding=json", true);
+  r->read_until(10);
+  r->send(resume_payload(session, 1));
+  EXPECT_TRUE(r->read_until(0, "RESUMED"));
+}
+
 TEST(server_test, session_past_its_window_closes_resume_with_session_timed_out) {
   auto options = test_options();
   options.session_window = 100ms;
