@@ -42,6 +42,7 @@ struct serve_flags {
   bool tls = false;
   std::string cert_file;
   std::string key_file;
+  std::string cert_out;
   std::size_t guilds = 0;
   std::size_t users = 0;
   std::size_t max_guilds_per_shard = 0;
@@ -166,6 +167,11 @@ int generate_only(const scenario& s, std::uint64_t count) {
   return 0;
 }
 
+// The control endpoint on the main port, with the same scheme as REST.
+std::string control_url(std::string api_base) {
+  return api_base.substr(0, api_base.rfind("/api/")) + "/control";
+}
+
 int serve(const serve_flags& flags) {
   auto logger = spdlog::stderr_color_mt("serve");
   spdlog::set_default_logger(logger);
@@ -197,8 +203,12 @@ int serve(const serve_flags& flags) {
       {"api_base", gateway.api_base()},
       {"port", ports.main},
       {"resume_port", ports.resume},
-      {"control", "http://127.0.0.1:" + std::to_string(ports.main) + "/control"},
+      {"control", control_url(gateway.api_base())},
   };
+  if (!flags.cert_out.empty()) {
+    std::ofstream(flags.cert_out) << gateway.generated_cert_pem();
+    listening["cert_file"] = flags.cert_out;
+  }
   std::cout << json::serialize(listening) << std::endl;
 
   // Faults and traffic start from inside the io_context, where the gateway's calls run.
@@ -254,6 +264,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_flag("--tls", flags->tls, "wss:// and https:// (self-signed unless --cert/--key)");
   cmd->add_option("--cert", flags->cert_file, "PEM certificate chain")->check(CLI::ExistingFile);
   cmd->add_option("--key", flags->key_file, "PEM private key")->check(CLI::ExistingFile);
+  cmd->add_option("--write-cert", flags->cert_out,
+                  "with --tls and no --cert: write the generated certificate here (PEM)");
   cmd->add_option("--guilds", flags->guilds, "guilds in the world");
   cmd->add_option("--users", flags->users, "human users in the world");
   cmd->add_option("--max-guilds-per-shard", flags->max_guilds_per_shard, "4011 above this");
