@@ -54,6 +54,9 @@ struct manager_options {
   std::chrono::milliseconds identify_window{5000};
   std::chrono::milliseconds connect_timeout{15000};
   std::chrono::milliseconds handshake_timeout{10000};
+
+  // Expert and test settings for every shard (client_options::advanced).
+  std::function<void(core::shard_options&)> advanced;
 };
 
 // What one shard is doing, for status lines and tests.
