@@ -147,8 +147,10 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
   // One queue for every shard of the process, from the session start limit (§5.2, §5.3). A
   // new max_concurrency needs a new queue, which must not let a bucket identify again at once.
   void size_queue(const rest::session_start_limit& limit) {
+    // reset_after is whole milliseconds rounded down: one more keeps the first identify after
+    // the reset from reaching the gateway a moment before it (G16).
     const auto now = std::chrono::steady_clock::now();
-    const auto reset_at = now + std::chrono::milliseconds(limit.reset_after_ms);
+    const auto reset_at = now + std::chrono::milliseconds(limit.reset_after_ms + 1);
     const auto concurrency = std::max<std::uint32_t>(limit.max_concurrency, 1);
     if (queue_ && queue_->max_concurrency() == concurrency) {
       queue_->update_budget(limit.remaining, reset_at);
@@ -247,7 +249,6 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
     o.handshake_timeout = options_.handshake_timeout;
     o.presence = options_.presence;
     o.identify_queue = queue_;
-    o.advanced = options_.advanced;
     o.advanced = options_.advanced;
 
     s.shard = std::make_unique<client_shard>(io_, std::move(o));
