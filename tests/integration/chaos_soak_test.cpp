@@ -95,9 +95,7 @@ TEST(chaos_soak_test, thousand_disruptions_lose_and_repeat_no_dispatch) {
   auto options = fast_client(net.gateway);
   options.advanced = soak_core;
   recorded_client client(net.io, options);
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   // Disrupt, stream, and sometimes strike again before the client has recovered.
   std::mt19937 random(20261203);

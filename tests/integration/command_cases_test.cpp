@@ -91,9 +91,7 @@ double longest_heartbeat_gap(const json::object& connection) {
 TEST(command_test, case_g14_command_burst_stays_within_the_send_limit) {
   loopback net;
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   for (int i = 0; i < 500; ++i) {
     ASSERT_FALSE(
@@ -119,9 +117,7 @@ TEST(command_test, case_g14_command_burst_stays_within_the_send_limit) {
 TEST(command_test, case_g14_after_4008_resumes_and_sends_the_pending_commands) {
   loopback net;
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   constexpr std::uint64_t total = 500;
   for (std::uint64_t i = 0; i < total; ++i) {
@@ -152,9 +148,7 @@ TEST(command_test, case_g14_after_4008_resumes_and_sends_the_pending_commands) {
 TEST(command_test, case_g26_public_api_never_emits_a_receive_only_opcode) {
   loopback net;
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   // Every opcode number with valid, invalid and oversized data.
   const std::string big = R"({"pad":")" + std::string(5000, 'x') + R"("})";

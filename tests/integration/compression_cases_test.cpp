@@ -79,9 +79,7 @@ TEST(compression_test, case_g20_zstd_stream_decodes_and_a_new_connection_starts_
   options.transport_compression = compression::zstd_stream;
   recorded_client client(net.io, options);
   client.keep_data(true);
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
   const auto query = report::connections(net.gateway.report())[0].at("query").as_string();
   EXPECT_NE(query.find("compress=zstd-stream"), std::string::npos);
 

@@ -2,6 +2,7 @@
 // the report readers.
 #include "harness.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/json.hpp>
@@ -144,6 +145,12 @@ std::optional<lifecycle_event> recorded_client::last(lifecycle_kind kind) const 
     }
   }
   return std::nullopt;
+}
+
+void start_active(loopback& net, recorded_client& client) {
+  ASSERT_FALSE(client.start());
+  ASSERT_TRUE(run_until(
+      net.io, [&] { return client.is_active(); }, 5s));
 }
 
 namespace report {

@@ -112,6 +112,9 @@ class recorded_client {
   bool keep_data_ = false;
 };
 
+// Starts `client` and runs until its session is active; a fatal test failure otherwise.
+void start_active(loopback& net, recorded_client& client);
+
 // Readers of test_gateway::report().
 namespace report {
 

@@ -33,6 +33,14 @@ std::optional<json::object> last_connection_of(const json::value& r, const std::
   return found;
 }
 
+// READY is s=1 and nine dispatches follow it: the client's sequence is 10.
+void reach_sequence_10(loopback& net, recorded_client& client) {
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
+  send_typing(net.gateway, 9);
+  ASSERT_TRUE(run_until(
+      net.io, [&] { return client.dispatches().back().sequence == 10; }, 5s));
+}
+
 testgw::gateway_options without_guilds(milliseconds heartbeat) {
   auto o = fast_gateway();
   o.heartbeat_interval = heartbeat;
@@ -46,9 +54,7 @@ TEST(heartbeat_test, case_g05_zombied_connection_resumes_on_the_resume_url) {
   options.heartbeat_interval = interval;
   loopback net(options);
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   // Two ACKed heartbeats, then silence: TCP stays open, nothing is read or sent.
   ASSERT_TRUE(run_until(
@@ -100,9 +106,7 @@ TEST(heartbeat_test, case_g07_heartbeats_with_null_sequence_while_ready_is_held)
   loopback net(options);
   net.gateway.inject({.kind = testgw::fault_kind::delay_ready, .delay = 600ms});
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
 
   const auto conns = report::connections(net.gateway.report());
   ASSERT_EQ(conns.size(), 1u);
@@ -117,14 +121,8 @@ TEST(heartbeat_test, case_g07_heartbeats_with_null_sequence_while_ready_is_held)
 TEST(heartbeat_test, case_g07_resume_carries_the_last_dispatch_sequence) {
   loopback net(without_guilds(100ms));
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
-
-  // READY is s=1; s=2..10 follow, then frames with a null s (op 1, op 11) that change nothing.
-  send_typing(net.gateway, 9);
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.dispatches().back().sequence == 10; }, 5s));
+  ASSERT_NO_FATAL_FAILURE(reach_sequence_10(net, client));
+  // Frames with a null s (op 1, op 11) change nothing.
   net.gateway.inject({.kind = testgw::fault_kind::heartbeat_request});
   run_for(net.io, 250ms);
   const auto first = report::connections(net.gateway.report()).front();
@@ -147,12 +145,7 @@ TEST(heartbeat_test, case_g07_resume_carries_the_last_dispatch_sequence) {
 TEST(heartbeat_test, case_g07_new_session_after_op9_false_resets_the_sequence) {
   loopback net(without_guilds(100ms));
   recorded_client client(net.io, fast_client(net.gateway));
-  ASSERT_FALSE(client.start());
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
-  send_typing(net.gateway, 9);
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.dispatches().back().sequence == 10; }, 5s));
+  ASSERT_NO_FATAL_FAILURE(reach_sequence_10(net, client));
   const auto old_session = client.session_id();
 
   net.gateway.inject({.kind = testgw::fault_kind::invalid_session, .resumable = false});

@@ -199,10 +199,7 @@ TEST(tls_test, case_g25_custom_ca_connects_once_configured) {
   auto options = fast_client(net.gateway);
   options.ca_file = write_temp_file("ca.pem", chain.ca.cert);
   recorded_client client(net.io, options);
-  ASSERT_FALSE(client.start());
-
-  ASSERT_TRUE(run_until(
-      net.io, [&] { return client.is_active(); }, 5s));
+  ASSERT_NO_FATAL_FAILURE(start_active(net, client));
   EXPECT_EQ(client.count(lifecycle_kind::reconnecting), 0u);
 }
 
