@@ -28,6 +28,9 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Added to every identify window; see size_queue.
+constexpr std::chrono::milliseconds identify_margin{50};
+
 // The operator's line for a REST failure of GET /gateway/bot: what failed and what to do.
 std::string describe_rest_failure(std::error_code ec) {
   using rest::rest_error;
@@ -160,7 +163,10 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
     const bool replaced = queue_ != nullptr;
     queue_ = std::make_shared<core::identify_queue>(core::identify_queue::limits{
         .max_concurrency = concurrency,
-        .window = options_.identify_window,
+        // The gateway measures the window between identifies as they arrive; a timer that
+        // fires a millisecond early, or a send that travels faster than the last one, would
+        // land inside it (§5.2). A small margin keeps every bucket clear of that.
+        .window = options_.identify_window + identify_margin,
         .remaining = limit.remaining,
         .reset_at = reset_at,
     });
