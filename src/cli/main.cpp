@@ -7,6 +7,10 @@
 #include "cli/serve.hpp"
 
 #include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 int main(int argc, char** argv) {
   CLI::App app{"gatehouse: a Discord gateway client and a strict local test gateway"};
@@ -16,6 +20,22 @@ int main(int argc, char** argv) {
   gatehouse::cli::add_demo_command(app);
   gatehouse::cli::add_doctor_command(app);
   gatehouse::cli::add_serve_command(app);
+
+  // A token-shaped argument is refused before parsing, so that no parse error can echo it.
+  // `serve` takes the token its clients must send, which is not a bot's secret.
+  if (argc > 1 && std::string_view(argv[1]) != "serve") {
+    std::vector<std::string> values;
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg(argv[i]);
+      if (arg != "--token" && !arg.starts_with("--token=")) {
+        values.emplace_back(arg);
+      }
+    }
+    if (const auto refusal = gatehouse::cli::refuse_token_arguments(values); !refusal.empty()) {
+      std::cerr << "gatehouse: " << refusal << '\n';
+      return 2;
+    }
+  }
 
   CLI11_PARSE(app, argc, argv);
 
