@@ -1,6 +1,7 @@
 // The gatehouse command line: one binary whose subcommands are registered here.
 #include <CLI/CLI.hpp>
 
+#include "cli/bench.hpp"
 #include "cli/demo.hpp"
 #include "cli/doctor.hpp"
 #include "cli/run.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   gatehouse::cli::add_demo_command(app);
   gatehouse::cli::add_doctor_command(app);
   gatehouse::cli::add_serve_command(app);
+  gatehouse::cli::add_bench_command(app);
 
   // A token-shaped argument is refused before parsing, so that no parse error can echo it.
   // `serve` takes the token its clients must send, which is not a bot's secret.

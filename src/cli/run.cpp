@@ -73,19 +73,6 @@ void apply_shard_flag(std::string_view text, shards::manager_options& o) {
   o.reshard_on_4011 = false;  // a fixed layout is the operator's to change (§6)
 }
 
-compression parse_compression(std::string_view text) {
-  if (text == "none") {
-    return compression::none;
-  }
-  if (text == "zlib-stream") {
-    return compression::zlib_stream;
-  }
-  if (text == "zstd-stream") {
-    return compression::zstd_stream;
-  }
-  throw config_error("--compress takes none, zlib-stream or zstd-stream");
-}
-
 void print(const std::string& line) {
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
@@ -175,6 +162,19 @@ int run(const run_flags& flags) {
 }
 
 }  // namespace
+
+compression parse_compression(std::string_view text) {
+  if (text == "none") {
+    return compression::none;
+  }
+  if (text == "zlib-stream") {
+    return compression::zlib_stream;
+  }
+  if (text == "zstd-stream") {
+    return compression::zstd_stream;
+  }
+  throw config_error("--compress takes none, zlib-stream or zstd-stream");
+}
 
 bool looks_like_token(std::string_view value) {
   const auto first = value.find('.');

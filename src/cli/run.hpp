@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gatehouse/client_shard.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +15,9 @@ namespace gatehouse::cli {
 // Adds the `run` subcommand and its flags to `app`; the subcommand runs when parsed and ends
 // the process with one of the exit codes of output.hpp.
 void add_run_command(CLI::App& app);
+
+// "none", "zlib-stream" or "zstd-stream" (the --compress flag); throws config_error otherwise.
+compression parse_compression(std::string_view text);
 
 // True when `value` has the shape of a bot token: three dot-separated base64url segments, the
 // first at least 16 characters long (gateway-spec.md §10). Used to refuse tokens in argv.
