@@ -11,10 +11,11 @@ namespace gatehouse::testgw {
 struct compressor::zlib_state {
   z_stream stream{};
 
-  zlib_state() {
+  explicit zlib_state(const compressor_options& o) {
     // The zlib wrapper, not raw deflate: clients inflate with inflateInit (§8.3). Speed over
-    // ratio, so that compression never makes the gateway a benchmark's bottleneck.
-    if (deflateInit(&stream, Z_BEST_SPEED) != Z_OK) {
+    // ratio by default, so that compression never makes the gateway a benchmark's bottleneck.
+    const int bits = o.raw_deflate ? -15 : 15;
+    if (deflateInit2(&stream, o.zlib_level, Z_DEFLATED, bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
       throw std::runtime_error("deflateInit failed");
     }
   }
@@ -24,11 +25,11 @@ struct compressor::zlib_state {
 struct compressor::zstd_state {
   ZSTD_CCtx* context = ZSTD_createCCtx();
 
-  zstd_state() {
+  explicit zstd_state(const compressor_options& o) {
     if (context == nullptr) {
       throw std::runtime_error("ZSTD_createCCtx failed");
     }
-    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, 1);
+    ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, o.zstd_level);
   }
   ~zstd_state() { ZSTD_freeCCtx(context); }
 };
@@ -57,11 +58,11 @@ std::string_view compression_name(compression c) {
   }
 }
 
-compressor::compressor(compression kind) : kind_(kind) {
+compressor::compressor(compression kind, compressor_options options) : kind_(kind) {
   if (kind == compression::zlib_stream) {
-    zlib_ = std::make_unique<zlib_state>();
+    zlib_ = std::make_unique<zlib_state>(options);
   } else if (kind == compression::zstd_stream) {
-    zstd_ = std::make_unique<zstd_state>();
+    zstd_ = std::make_unique<zstd_state>(options);
   }
 }
 
@@ -105,6 +106,40 @@ void compressor::compress(std::string_view message, std::string& out) {
     }
     out.resize(used + buffer.pos);
   } while (remaining != 0 || in.pos < in.size);
+}
+
+void compressor::end_segment(std::string& out) {
+  out.clear();
+  if (zlib_) {
+    // No input: an empty stored block and a cleared history (§8.3 still holds: 00 00 FF FF).
+    z_stream& zs = zlib_->stream;
+    zs.next_in = nullptr;
+    zs.avail_in = 0;
+    do {
+      const std::size_t used = out.size();
+      out.resize(used + 64);
+      zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+      zs.avail_out = 64;
+      deflate(&zs, Z_FULL_FLUSH);
+      out.resize(out.size() - zs.avail_out);
+    } while (zs.avail_out == 0);
+    return;
+  }
+  if (zstd_) {
+    // The frame's last block; the next compress() opens a frame with the same parameters.
+    ZSTD_inBuffer in{nullptr, 0, 0};
+    std::size_t remaining = 0;
+    do {
+      const std::size_t used = out.size();
+      out.resize(used + 64);
+      ZSTD_outBuffer buffer{out.data() + used, 64, 0};
+      remaining = ZSTD_compressStream2(zstd_->context, &buffer, &in, ZSTD_e_end);
+      if (ZSTD_isError(remaining)) {
+        throw std::runtime_error(ZSTD_getErrorName(remaining));
+      }
+      out.resize(used + buffer.pos);
+    } while (remaining != 0);
+  }
 }
 
 }  // namespace gatehouse::testgw

@@ -16,10 +16,17 @@ enum class compression { none, zlib_stream, zstd_stream };
 std::optional<compression> compression_from_query(std::string_view value);
 std::string_view compression_name(compression c);
 
+// How a context compresses: the live connection's defaults favour speed over ratio.
+struct compressor_options {
+  int zlib_level = 1;  // Z_BEST_SPEED
+  int zstd_level = 1;
+  bool raw_deflate = false;  // no zlib header: the output continues another stream
+};
+
 // One connection's compression context, created with the connection and never reset.
 class compressor {
  public:
-  explicit compressor(compression kind);
+  explicit compressor(compression kind, compressor_options options = {});
   ~compressor();
   compressor(const compressor&) = delete;
   compressor& operator=(const compressor&) = delete;
@@ -29,6 +36,11 @@ class compressor {
   // Compresses one whole gateway message into `out` (replacing its contents), flushed so
   // that the peer can decode it without the next one. With none, copies.
   void compress(std::string_view message, std::string& out);
+
+  // Replaces `out` with the bytes that end what was compressed so far, so that another
+  // context's output may come next: a zlib full flush (nothing after it refers back), the end
+  // of the zstd frame (the next message starts a new one). With none, empty.
+  void end_segment(std::string& out);
 
  private:
   struct zlib_state;
