@@ -104,6 +104,7 @@ struct reconnect_cause {
   bool close_ours = true;        // the connection is still open on our side
   bool drop_session = false;     // the session cannot be resumed
   duration min_delay{};          // at least this long before the next connection
+  bool requested = false;        // the gateway asked for it (op 7): not a failure
 };
 
 std::function<double()> make_random(const shard_options& o) {
@@ -258,7 +259,7 @@ struct shard::impl {
         return on_hello(env, now);
       case static_cast<int>(opcode::reconnect):
         // §3.7: close with a non-1000 code and resume; before Hello too.
-        return reconnect({.reason = error::reconnect_requested}, now);
+        return reconnect({.reason = error::reconnect_requested, .requested = true}, now);
       case static_cast<int>(opcode::invalid_session):
         return on_invalid_session(read_invalid_session(env.data), now);
       default:
@@ -549,11 +550,17 @@ struct shard::impl {
     }
 
     // The first reconnect after a stable session
-    // is immediate; later ones back off.
+    // is immediate; later ones back off. An op 7 on a
+    // working session is the gateway moving it, not a
+    // failure: it resumes at once and counts for
+    // nothing (§3.6). An op 7 before the session works
+    // again is treated as the failure it looks like.
     if (was_active && now - active_since >= options.backoff.reset_after) {
       retry.reset();
     }
-    const duration delay = std::max(retry.next_delay(random()), cause.min_delay);
+    const bool planned = cause.requested && was_active;
+    const duration delay =
+        planned ? cause.min_delay : std::max(retry.next_delay(random()), cause.min_delay);
 
     events.push(reconnecting_event{cause.reason, cause.close_code, session.can_resume(), delay});
     if (delay <= duration::zero()) {

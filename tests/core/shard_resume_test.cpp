@@ -16,6 +16,13 @@ using testing::gateway_pair;
 constexpr std::string_view resume_query_url = "wss://resume.test/?v=10&encoding=json";
 constexpr std::string_view gateway_query_url = "wss://gateway.test/?v=10&encoding=json";
 
+// Backoff of 2 s doubling to 60 s, forgotten after 60 s active: the n-th delay is easy to read.
+shard_options two_second_backoff() {
+  auto o = gateway_pair::default_options();
+  o.backoff = {.base = seconds(2), .cap = seconds(60), .reset_after = seconds(60)};
+  return o;
+}
+
 TEST(shard_resume_test, case_g09_reconnect_request_closes_and_resumes) {
   gateway_pair g;
   g.start();
@@ -43,6 +50,39 @@ TEST(shard_resume_test, first_reconnect_after_healthy_session_is_immediate) {
   g.send(R"({"op":7,"d":null})");
   EXPECT_EQ(g.events_of<reconnecting_event>().at(0).delay, duration::zero());
   EXPECT_EQ(g.sent_with(6).at(0).at, g.now());
+}
+
+TEST(shard_resume_test, reconnect_requests_on_a_working_session_never_back_off) {
+  gateway_pair g;
+  g.random_value = 0.5;
+  g.start();
+  for (int i = 0; i < 5; ++i) {
+    g.send(R"({"op":7,"d":null})");
+    ASSERT_TRUE(g.client().is_active());
+  }
+  for (const auto& r : g.events_of<reconnecting_event>()) {
+    EXPECT_EQ(r.delay, duration::zero());
+  }
+  EXPECT_EQ(g.sent_with(6).size(), 5u);
+
+  // They were not counted: the first failure after them is still immediate.
+  g.server_close(4000);
+  EXPECT_EQ(g.events_of<reconnecting_event>().back().delay, duration::zero());
+}
+
+TEST(shard_resume_test, reconnect_request_before_the_resume_completes_backs_off) {
+  gateway_pair g(two_second_backoff());
+  g.random_value = 0.5;
+  g.start();
+  g.auto_resume = false;
+  g.send(R"({"op":7,"d":null})");  // the session worked: at once
+  g.send(R"({"op":7,"d":null})");  // on the resuming connection: a failure, the first at once
+  g.send(R"({"op":7,"d":null})");  // the second failure waits
+  auto r = g.events_of<reconnecting_event>();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].delay, duration::zero());
+  EXPECT_EQ(r[1].delay, duration::zero());
+  EXPECT_EQ(r[2].delay, seconds(1));
 }
 
 TEST(shard_resume_test, reconnect_request_before_hello_reconnects) {
@@ -294,9 +334,7 @@ TEST(shard_resume_test, server_close_1000_resumes) {
 }
 
 TEST(shard_resume_test, close_after_resume_backs_off) {
-  auto o = gateway_pair::default_options();
-  o.backoff = {.base = seconds(2), .cap = seconds(60), .reset_after = seconds(60)};
-  gateway_pair g(o);
+  gateway_pair g(two_second_backoff());
   g.random_value = 0.5;
   g.start();
   g.server_close(4000);  // immediate
