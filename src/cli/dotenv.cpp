@@ -87,6 +87,12 @@ dotenv_values parse_dotenv(std::string_view text) {
   dotenv_values values;
   std::size_t number = 0;
 
+  // Editors on Windows start UTF-8 files with a byte order mark; it is not part of the key.
+  constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
+  if (text.starts_with(byte_order_mark)) {
+    text.remove_prefix(byte_order_mark.size());
+  }
+
   while (!text.empty()) {
     const auto end = text.find('\n');
     std::string_view line = text.substr(0, end);

@@ -41,6 +41,14 @@ TEST(dotenv_test, crlf_line_ends_leave_no_carriage_return) {
   EXPECT_EQ(v.at("C"), "3");
 }
 
+TEST(dotenv_test, utf8_byte_order_mark_is_not_part_of_the_first_key) {
+  const auto values = parse_dotenv(
+      "\xEF\xBB\xBF"
+      "DISCORD_TOKEN=abc\r\nOTHER=1\r\n");
+  EXPECT_EQ(values.at("DISCORD_TOKEN"), "abc");
+  EXPECT_EQ(values.at("OTHER"), "1");
+}
+
 TEST(dotenv_test, later_lines_replace_earlier_ones) {
   EXPECT_EQ(parse_dotenv("K=1\nK=2\n").at("K"), "2");
 }
