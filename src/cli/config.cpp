@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/intents.hpp"
 #include "core/token.hpp"
+#include "rest/base_url.hpp"
 
 namespace gatehouse::cli {
 
@@ -50,6 +51,19 @@ token_config load_token(const env_lookup& env, const std::filesystem::path& dote
   }
 
   return {std::move(normalized.value), std::move(source)};
+}
+
+std::string load_api_base(std::string_view url) {
+  std::error_code ec;
+  const auto parsed = rest::parse_base_url(url, ec);
+  if (ec) {
+    throw config_error("--api-base takes https://discord.com/api/v10 or " +
+                       std::string("http://127.0.0.1:PORT/api/v10 (a test gateway)"));
+  }
+  if (parsed.prefix != "/api/v10") {
+    throw config_error("--api-base must end in /api/v10, the API version gatehouse speaks");
+  }
+  return std::string(url);
 }
 
 std::uint32_t load_intents(std::string_view text) {

@@ -38,6 +38,10 @@ token_config load_token(const env_lookup& env, const std::filesystem::path& dote
 // marked, or for bits no intent defines.
 std::uint32_t load_intents(std::string_view text);
 
+// The REST base URL, checked before any request: http(s), a host, and the path /api/v10, the
+// API version gatehouse speaks. Throws config_error otherwise.
+std::string load_api_base(std::string_view url);
+
 // A notice naming the privileged intents in `mask` and where to enable them; empty when none.
 std::string privileged_notice(std::uint32_t mask);
 

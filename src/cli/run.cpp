@@ -83,7 +83,7 @@ shards::manager_options configure(const run_flags& f) {
   shards::manager_options o;
   o.token = load_token(process_environment(), f.env_file).token;
   o.intents = load_intents(f.intents);
-  o.api_base = f.api_base;
+  o.api_base = load_api_base(f.api_base);
   o.ca_file = f.ca_file;
   o.transport_compression = parse_compression(f.compress);
   apply_shard_flag(f.shard, o);

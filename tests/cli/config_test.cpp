@@ -145,5 +145,16 @@ TEST(config_test, privileged_intents_are_named_as_such) {
   EXPECT_TRUE(privileged_notice(core::guilds_intent).empty());
 }
 
+TEST(config_test, api_base_for_discord_or_a_test_gateway_is_taken) {
+  EXPECT_EQ(load_api_base("https://discord.com/api/v10"), "https://discord.com/api/v10");
+  EXPECT_EQ(load_api_base("http://127.0.0.1:8080/api/v10/"), "http://127.0.0.1:8080/api/v10/");
+}
+
+TEST(config_test, api_base_without_api_v10_is_refused_before_any_request) {
+  EXPECT_THROW(load_api_base("http://127.0.0.1:8080"), config_error);
+  EXPECT_THROW(load_api_base("https://discord.com/api/v9"), config_error);
+  EXPECT_THROW(load_api_base("ftp://discord.com/api/v10"), config_error);
+}
+
 }  // namespace
 }  // namespace gatehouse::cli
