@@ -9,7 +9,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
+#include <csignal>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -136,16 +138,29 @@ int run(const run_flags& flags) {
   }
 
   // §3.9: a deliberate shutdown closes with 1000. A second signal, or a close that hangs,
-  // ends the process anyway.
+  // ends the process anyway; but not a second signal within a second of the first, which is
+  // the same stop delivered twice (to the process and to its group, as `timeout` does).
   asio::signal_set signals(io, SIGINT, SIGTERM);
   asio::steady_timer deadline(io);
+  std::chrono::steady_clock::time_point stopping_since;
+  std::function<void(const boost::system::error_code&, int)> on_second =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) {
+          return;
+        }
+        if (std::chrono::steady_clock::now() - stopping_since < std::chrono::seconds(1)) {
+          return signals.async_wait(on_second);
+        }
+        io.stop();
+      };
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) {
       return;
     }
     spdlog::info("stopping signal={}", signal);
+    stopping_since = std::chrono::steady_clock::now();
     manager.close();
-    signals.async_wait([&](auto, int) { io.stop(); });
+    signals.async_wait(on_second);
     deadline.expires_after(std::chrono::seconds(10));
     deadline.async_wait([&](const boost::system::error_code& e) {
       if (!e) {
@@ -157,6 +172,12 @@ int run(const run_flags& flags) {
 
   io.run();
   std::fflush(stdout);
+
+  // A duplicate stop arriving while the process exits must not turn exit 0 into death by
+  // signal: ignored from here on, instead of the default disposition Asio restores.
+  signals.clear();
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
 
   return static_cast<int>(result);
 }
