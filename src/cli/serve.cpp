@@ -37,6 +37,7 @@ struct serve_flags {
   std::uint64_t heartbeat_grace_ms = 0;
   std::uint64_t session_window_ms = 0;
   int max_concurrency = 1;
+  std::uint64_t identify_window_ms = 0;
   int shards = 1;
   int session_starts = 1000;
   bool tls = false;
@@ -49,6 +50,7 @@ struct serve_flags {
   std::string privileged;
   double rate = 0;
   std::uint64_t traffic_count = 0;
+  std::uint64_t bench_events = 0;
   std::uint64_t seed = 1;
   std::string report_file;
   std::string log_level = "info";
@@ -87,6 +89,8 @@ std::optional<scenario> configure(const serve_flags& f) {
     g.session_window = milliseconds(f.session_window_ms);
   if (f.given("--max-concurrency"))
     g.max_concurrency = f.max_concurrency;
+  if (f.given("--identify-window"))
+    g.identify_window = milliseconds(f.identify_window_ms);
   if (f.given("--shards"))
     g.recommended_shards = f.shards;
   if (f.given("--session-starts")) {
@@ -118,6 +122,12 @@ std::optional<scenario> configure(const serve_flags& f) {
     }
     g.world.application_flags = application_flags_for(intents);
   }
+
+  // The bench stream shares the seed of the world and the traffic.
+  if (f.given("--bench-events"))
+    g.bench_events = f.bench_events;
+  if (f.given("--seed"))
+    g.bench_generator.seed = f.seed;
 
   // Traffic from flags replaces the scenario's.
   if (f.given("--rate") || f.given("--traffic-count")) {
@@ -195,7 +205,8 @@ int serve(const serve_flags& flags) {
     return 1;
   }
 
-  // The machine-readable first line: where to point a bot (never the token).
+  // The machine-readable first line: where to point a bot (never the token). start() has
+  // rendered the bench bodies by now, so a bench client may connect as soon as it reads it.
   json::object listening{
       {"event", "listening"},
       {"gateway_url", gateway.gateway_url()},
@@ -205,6 +216,9 @@ int serve(const serve_flags& flags) {
       {"resume_port", ports.resume},
       {"control", control_url(gateway.api_base())},
   };
+  if (s->gateway.bench_events > 0) {
+    listening["bench_events"] = s->gateway.bench_events;
+  }
   if (!flags.cert_out.empty()) {
     std::ofstream(flags.cert_out) << gateway.generated_cert_pem();
     listening["cert_file"] = flags.cert_out;
@@ -259,6 +273,8 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--heartbeat-grace", flags->heartbeat_grace_ms, "4009 after interval+grace, ms");
   cmd->add_option("--session-window", flags->session_window_ms, "resumable after a drop, ms");
   cmd->add_option("--max-concurrency", flags->max_concurrency, "identify buckets per 5 s");
+  cmd->add_option("--identify-window", flags->identify_window_ms,
+                  "one identify per bucket per this many ms (0: no wait; default 5000)");
   cmd->add_option("--shards", flags->shards, "shards GET /gateway/bot recommends");
   cmd->add_option("--session-starts", flags->session_starts, "identifies allowed in the window");
   cmd->add_flag("--tls", flags->tls, "wss:// and https:// (self-signed unless --cert/--key)");
@@ -273,7 +289,10 @@ void add_serve_command(CLI::App& app) {
                   "privileged intents the application has enabled, or none");
   cmd->add_option("--rate", flags->rate, "generated events per second (0: as fast as possible)");
   cmd->add_option("--traffic-count", flags->traffic_count, "events to generate (0: no end)");
-  cmd->add_option("--seed", flags->seed, "seed of the world and the traffic");
+  cmd->add_option("--bench-events", flags->bench_events,
+                  "benchmark stream: dispatches each identified session gets before BENCH_DONE "
+                  "(0: off)");
+  cmd->add_option("--seed", flags->seed, "seed of the world, the traffic and the bench stream");
   cmd->add_option("--report", flags->report_file, "write the report JSON here on exit");
   cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error");
   cmd->add_option("--generate-only", flags->generate_only,

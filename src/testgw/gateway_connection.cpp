@@ -299,6 +299,35 @@ void gateway_connection::send_ready(const identify_request& identity) {
   }
   spdlog::debug("testgw ready connection={} session={} shard={}/{}", id(), session.id(),
                 identity.shard_id, identity.num_shards);
+
+  // Bench mode: the pre-rendered body follows the last GUILD_CREATE, whatever the intents.
+  if (state_.options().bench_events > 0) {
+    send_bench_body(session);
+  }
+}
+
+void gateway_connection::send_bench_body(gateway_session& session) {
+  if (finished_ || closing_ || silent_) {
+    return;
+  }
+  const auto kind = compressor_->kind();
+  auto body = state_.bench_body_for(kind, session.sequence() + 1);
+
+  // The live context ends its segment in front of the body's first message, so that the
+  // body's own context follows it and the live one resumes after it (bench_stream.hpp).
+  std::string prefix;
+  compressor_->end_segment(prefix);
+  std::string first = frame_with_prefix(prefix, body->first_payload(), kind);
+
+  session.skip(body->events);
+  record_->dispatches_sent += body->events;
+  record_->bench = bench_record{body->events};
+  const auto events = body->events;
+  write_body(std::move(body), std::move(first));
+  spdlog::debug("testgw bench body queued connection={} events={}", id(), events);
+
+  // The marker the ordinary way, behind the body in the one write queue.
+  state_.route_to(session, "BENCH_DONE", R"({"events":)" + std::to_string(events) + "}");
 }
 
 void gateway_connection::on_resume(const json::value& d) {

@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 
+#include "testgw/bench_stream.hpp"
 #include "testgw/compressor.hpp"
 #include "testgw/fault.hpp"
 #include "testgw/gateway_rules.hpp"
@@ -85,6 +86,10 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
   virtual void drop_socket(bool reset) = 0;
   virtual void stop_reading() = 0;
   virtual void set_fragment_size(std::size_t size) = 0;
+  // The bench body as raw frames after everything queued, `first_frame` (its first message,
+  // re-framed with the live context's end of segment) in place of its own first frame; it
+  // records its progress in record()->bench.
+  virtual void write_body(std::shared_ptr<const bench_body> body, std::string first_frame) = 0;
 
   test_gateway::state& state_of() const { return state_; }
   double now_ms() const;  // milliseconds since the gateway started, for the report
@@ -96,6 +101,7 @@ class gateway_connection : public std::enable_shared_from_this<gateway_connectio
   void on_identify(const boost::json::value& d);
   void on_resume(const boost::json::value& d);
   void send_ready(const identify_request& identity);
+  void send_bench_body(gateway_session& session);
   void refuse_resume(resume_verdict verdict);
   void invalid_session(std::string what);
   void go_silent(std::chrono::milliseconds lasting);

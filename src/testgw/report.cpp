@@ -25,6 +25,13 @@ void connection_record::add_fault(std::string_view kind) {
   }
 }
 
+json::value to_json(const bench_record& b) {
+  const bool timed = b.first_byte_ms >= 0 && b.last_write_ms >= b.first_byte_ms;
+  const double seconds = timed ? (b.last_write_ms - b.first_byte_ms) / 1000.0 : 0.0;
+  return json::object{
+      {"events", b.events}, {"bytes", b.bytes}, {"seconds", seconds}, {"complete", b.complete}};
+}
+
 json::value to_json(const connection_record& c) {
   json::object o;
   o["id"] = c.id;
@@ -62,6 +69,10 @@ json::value to_json(const connection_record& c) {
   o["resumes"] = c.resumes;
   o["acks_sent"] = c.acks_sent;
   o["dispatches_sent"] = c.dispatches_sent;
+
+  if (c.bench) {
+    o["bench"] = to_json(*c.bench);
+  }
 
   if (c.closed_by.empty()) {
     o["close"] = nullptr;

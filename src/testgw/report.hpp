@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,19 @@ struct heartbeat_record {
   boost::json::value d;  // the sequence the client sent, or null
 };
 
+// The bench body as one connection wrote it (bench_stream.hpp): its first write started at
+// first_byte_ms, its last completed write ended at last_write_ms (-1: none yet).
+struct bench_record {
+  std::uint64_t events = 0;
+  std::uint64_t bytes = 0;  // written so far
+  double first_byte_ms = -1;
+  double last_write_ms = -1;
+  bool complete = false;  // every byte written; false when a close or drop cut it short
+};
+
+// {"events", "bytes", "seconds", "complete"}: seconds from the first byte to the last write.
+boost::json::value to_json(const bench_record& b);
+
 struct connection_record {
   std::uint64_t id = 0;
   std::string listener;  // "main" or "resume"
@@ -44,6 +58,7 @@ struct connection_record {
   std::uint64_t dispatches_sent = 0;
   std::uint16_t close_code = 0;  // 0: dropped with no close frame, or still open
   std::string closed_by;         // "client", "server", "drop"; empty while open
+  std::optional<bench_record> bench;
 
   static constexpr std::size_t max_entries = 1000;
 

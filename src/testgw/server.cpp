@@ -106,6 +106,11 @@ gateway_ports test_gateway::state::start() {
     tls_.emplace(make_server_context(pair.cert_pem, pair.key_pem));
   }
 
+  // Bench bodies before any listener: a client that can connect gets the stream at once.
+  if (options_.bench_events > 0) {
+    render_bench_bodies();
+  }
+
   // Both listeners bind before either accepts, so start() fails whole or not at all.
   auto main = std::make_shared<listener>(*this, options_.port, false);
   auto resume = std::make_shared<listener>(*this, options_.resume_port, true);
@@ -265,6 +270,43 @@ gateway_session* test_gateway::state::resume_session(
   }
 
   return session;
+}
+
+// The bench stream.
+
+void test_gateway::state::render_bench_bodies() {
+  const auto begun = clock::now();
+
+  // A single-shard session's body starts after READY (s=1) and one GUILD_CREATE per guild.
+  const std::uint64_t first = 2 + world_.guilds_on_shard(0, 1).size();
+  bench_stream_options o{options_.bench_events, first, options_.bench_generator};
+  std::vector<std::future<bench_body>> pending;
+  for (auto kind : {compression::none, compression::zlib_stream, compression::zstd_stream}) {
+    pending.push_back(std::async(std::launch::async,
+                                 [this, o, kind] { return render_bench_body(world_, o, kind); }));
+  }
+  for (auto& p : pending) {
+    auto body = std::make_shared<const bench_body>(p.get());
+    spdlog::info("testgw bench body compress={} events={} bytes={} json_bytes={}",
+                 compression_name(body->kind), body->events, body->frames.size(), body->json_bytes);
+    bench_bodies_[{body->kind, first}] = std::move(body);
+  }
+
+  const std::chrono::duration<double> took = clock::now() - begun;
+  spdlog::info("testgw bench bodies rendered events={} seconds={:.3f}", options_.bench_events,
+               took.count());
+}
+
+std::shared_ptr<const bench_body> test_gateway::state::bench_body_for(
+    compression kind, std::uint64_t first_sequence) {
+  auto& body = bench_bodies_[{kind, first_sequence}];
+  if (body == nullptr) {
+    spdlog::info("testgw bench body rendered late compress={} first_sequence={}",
+                 compression_name(kind), first_sequence);
+    bench_stream_options o{options_.bench_events, first_sequence, options_.bench_generator};
+    body = std::make_shared<const bench_body>(render_bench_body(world_, o, kind));
+  }
+  return body;
 }
 
 // Routing.
@@ -567,6 +609,9 @@ json::value test_gateway::state::session_json(const gateway_session& s) const {
       identifies += r->identifies;
       resumes += r->resumes;
       conns.push_back(to_json(*r));
+      if (r->bench && !o.contains("bench")) {
+        o["bench"] = to_json(*r->bench);  // the connection that identified carried the body
+      }
     }
   }
   o["identifies"] = identifies;

@@ -68,6 +68,12 @@ struct gateway_options {
   std::size_t max_send_queue = 16 * 1024 * 1024;  // bytes queued to one slow reader, then drop
   std::size_t max_http_body = 64 * 1024;          // request bodies, 413 above
 
+  // The benchmark stream (bench_stream.hpp), 0: off. Every session that identifies gets, after
+  // READY and its GUILD_CREATEs, this many pre-rendered dispatches of every intent, then
+  // BENCH_DONE with d = {"events":N}; start() renders the bodies before it returns.
+  std::uint64_t bench_events = 0;
+  generator_options bench_generator;  // the bench stream's seed and mix
+
   // The content: application, guilds, channels, members, users.
   world_options world;
   // REST buckets and the global limit; its token is ignored, `token` above is used.
@@ -147,7 +153,8 @@ class test_gateway {
   traffic_stats traffic() const;
 
   // The report: {"sessions":[...],"connections":[...],"faults":[...]}. A session entry has
-  // session_id, shard, intents, state, sequence, identifies, resumes, and its connections; a
+  // session_id, shard, intents, state, sequence, identifies, resumes, its connections and, in
+  // bench mode, bench {events, bytes, seconds, complete} (report.hpp's bench_record); a
   // connection entry has id, listener ("main" or "resume"), query, opened_ms, closed_ms,
   // close {code, by: "client"|"server"|"drop"}, received_by_opcode {"1":n,...}, violations
   // [{code, what, at_ms}], heartbeats [{at_ms, d}], acks_sent, faults applied. Times are

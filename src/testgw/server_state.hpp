@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 
+#include "testgw/bench_stream.hpp"
 #include "testgw/fault.hpp"
 #include "testgw/identify_limits.hpp"
 #include "testgw/report.hpp"
@@ -79,6 +80,11 @@ class test_gateway::state : public std::enable_shared_from_this<test_gateway::st
                                   const std::shared_ptr<gateway_connection>& connection);
   gateway_session* find_session(std::string_view id) { return sessions_.find(id); }
 
+  // The bench body for a connection's compression and a session's first body sequence:
+  // rendered at start() for a single-shard session with every guild, else rendered on first
+  // use (blocking this thread meanwhile) and kept.
+  std::shared_ptr<const bench_body> bench_body_for(compression kind, std::uint64_t first_sequence);
+
   // Routing: to every session that should see the event (§6, §7).
   void route(const world_event& event);
   void route_to(gateway_session& session, std::string_view name, std::string_view d);
@@ -116,6 +122,7 @@ class test_gateway::state : public std::enable_shared_from_this<test_gateway::st
     int remaining = 0;  // connections left for counted listener faults; 0: unlimited
   };
 
+  void render_bench_bodies();
   void end_session(gateway_session& session, bool timed_out);
   void arm_expiry(clock::time_point at);
   void prune_faults();
@@ -148,6 +155,8 @@ class test_gateway::state : public std::enable_shared_from_this<test_gateway::st
   std::vector<active_fault> faults_;
   boost::json::array fault_log_;
   std::vector<std::shared_ptr<boost::asio::steady_timer>> timers_;
+
+  std::map<std::pair<compression, std::uint64_t>, std::shared_ptr<const bench_body>> bench_bodies_;
 
   std::unique_ptr<traffic_generator> generator_;
   std::uint64_t traffic_count_ = 0;

@@ -28,6 +28,12 @@ frame_ptr gateway_session::append(std::string_view name, std::string_view d) {
   return frame;
 }
 
+void gateway_session::skip(std::uint64_t count) {
+  sequence_ += count;
+  replay_.clear();
+  replay_bytes_ = 0;
+}
+
 resume_verdict gateway_session::check_replay(std::uint64_t seq) const {
   if (seq > sequence_) {
     return resume_verdict::bad_sequence;  // a sequence the gateway never sent (§4: 4007)

@@ -56,6 +56,11 @@ class gateway_session {
   // once the buffer is over its limits.
   frame_ptr append(std::string_view name, std::string_view d);
 
+  // Counts `count` dispatches sent outside the replay buffer (the bench body, written as
+  // pre-rendered bytes): the sequence moves past them and a resume from before their end
+  // cannot be served, since they cannot be replayed.
+  void skip(std::uint64_t count);
+
   // Whether a resume from `seq` can be served (§3.6).
   resume_verdict check_replay(std::uint64_t seq) const;
 

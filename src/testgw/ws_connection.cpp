@@ -1,7 +1,11 @@
 // Beast WebSocket I/O for test-gateway connections.
 #include "testgw/ws_connection.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
@@ -9,8 +13,13 @@
 
 namespace gatehouse::testgw {
 
+namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
+
+// A bench body goes out in parts of about this size, each ending on a frame boundary, so that
+// a close or a drop cuts it between frames.
+constexpr std::size_t body_part = 1024 * 1024;
 
 template <typename Stream>
 ws_connection<Stream>::ws_connection(test_gateway::state& state, Stream stream,
@@ -94,7 +103,7 @@ void ws_connection<Stream>::write_message(frame_ptr bytes, bool binary) {
 
   // A reader that falls this far behind is dropped rather than buffered without bound.
   queued_bytes_ += bytes->size();
-  queue_.push_back({std::move(bytes), binary});
+  queue_.push_back({std::move(bytes), binary, nullptr});
   if (queued_bytes_ > state_of().options().max_send_queue) {
     record()->add_violation({0, "drop", "slow reader: send queue over its bound", now_ms()});
     drop(false, "slow reader");
@@ -112,6 +121,10 @@ void ws_connection<Stream>::write_next() {
     return;
   }
   writing_ = true;
+  if (queue_.front().body) {
+    write_body_part();
+    return;
+  }
   ws_.binary(queue_.front().binary);
   ws_.async_write(boost::asio::buffer(*queue_.front().bytes),
                   [self = self()](beast::error_code ec, std::size_t) {
@@ -132,15 +145,105 @@ void ws_connection<Stream>::write_next() {
 }
 
 template <typename Stream>
+void ws_connection<Stream>::write_body(std::shared_ptr<const bench_body> body,
+                                       std::string first_frame) {
+  if (closing_socket_ || dropped_) {
+    return;
+  }
+
+  // Not counted against max_send_queue: the body is the gateway's own, already in memory.
+  auto first = std::make_shared<const std::string>(std::move(first_frame));
+  queue_.push_back({std::move(first), false, std::move(body)});
+  if (!writing_) {
+    write_next();
+  }
+}
+
+template <typename Stream>
+void ws_connection<Stream>::write_body_part() {
+  const outgoing& item = queue_.front();
+  const bench_body& body = *item.body;
+
+  // The first part leads with the re-framed first message in place of the body's own.
+  const bool first = body_at_ == 0;
+  const std::size_t from = first ? body.frame_ends[0] : body_at_;
+  auto end = std::lower_bound(body.frame_ends.begin(), body.frame_ends.end(), from + body_part);
+  const std::size_t to = end == body.frame_ends.end() ? body.frames.size() : *end;
+  const std::array<asio::const_buffer, 2> parts{
+      first ? asio::buffer(*item.bytes) : asio::const_buffer(),
+      asio::buffer(body.frames.data() + from, to - from)};
+  if (first) {
+    record()->bench->first_byte_ms = now_ms();
+  }
+
+  // Below Beast, on the TCP or TLS stream: the one write queue keeps Beast's own writes out of
+  // the way, and the bytes are frames Beast would have written.
+  // TODO(#5): Beast answers a ping or a close read meanwhile at once, inside a part; bench
+  // clients send neither before BENCH_DONE.
+  asio::async_write(ws_.next_layer(), parts,
+                    [self = self(), keep = item.body, head = item.bytes, to](
+                        beast::error_code ec, std::size_t n) { self->on_body_part(ec, n, to); });
+}
+
+template <typename Stream>
+void ws_connection<Stream>::on_body_part(beast::error_code ec, std::size_t n, std::size_t to) {
+  if (dropped_ || queue_.empty() || !queue_.front().body) {
+    return;  // dropped: the queue went with the socket
+  }
+  bench_record& bench = *record()->bench;
+  bench.bytes += n;
+  if (ec) {
+    writing_ = false;
+    return;  // the read side reports the end
+  }
+  bench.last_write_ms = now_ms();
+
+  // The next part, unless a close waits to follow this one.
+  const std::size_t size = queue_.front().body->frames.size();
+  if (to < size && !closing_socket_) {
+    body_at_ = to;
+    write_body_part();
+    return;
+  }
+  bench.complete = to == size;
+  body_at_ = 0;
+  queue_.pop_front();
+  if (pending_close_) {
+    writing_ = false;
+    close_now();
+    return;
+  }
+
+  if (queued_bytes_ < test_gateway::state::low_water) {
+    state_of().on_drained();
+  }
+  write_next();
+}
+
+template <typename Stream>
 void ws_connection<Stream>::start_close(std::uint16_t code, std::string_view reason) {
   // Messages not yet started are dropped: a close ends the conversation at once.
   while (queue_.size() > (writing_ ? 1u : 0u)) {
-    queued_bytes_ -= queue_.back().bytes->size();
+    if (!queue_.back().body) {
+      queued_bytes_ -= queue_.back().bytes->size();
+    }
     queue_.pop_back();
   }
   closing_socket_ = true;
-  websocket::close_reason why(code);
-  why.reason.assign(reason.data(), reason.size());
+  pending_close_.emplace(code);
+  pending_close_->reason.assign(reason.data(), reason.size());
+
+  // A body part on the wire ends first; the close frame follows it, and the rest is dropped.
+  if (writing_ && queue_.front().body) {
+    return;
+  }
+  close_now();
+}
+
+template <typename Stream>
+void ws_connection<Stream>::close_now() {
+  const websocket::close_reason why = *pending_close_;
+  pending_close_.reset();
   ws_.async_close(why, [self = self()](beast::error_code) {
     self->on_transport_end(self->record()->close_code, false);
     beast::error_code ignored;

@@ -1,10 +1,12 @@
 // The socket side of one test-gateway connection: a Beast WebSocket over TCP or TLS that reads
 // client messages (never more than the payload cap plus one byte of each), writes one queued
-// message at a time, and performs closes and drops for gateway_connection.
+// message at a time (or a pre-framed bench body, below Beast), and performs closes and drops
+// for gateway_connection.
 #pragma once
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -39,16 +41,23 @@ class ws_connection final : public gateway_connection {
   void drop_socket(bool reset) override;
   void stop_reading() override { reading_ = false; }
   void set_fragment_size(std::size_t size) override;
+  void write_body(std::shared_ptr<const bench_body> body, std::string first_frame) override;
 
  private:
+  // One message for Beast to frame, or a bench body: `bytes` is then its re-framed first
+  // message, written with the body's other frames as they are.
   struct outgoing {
     frame_ptr bytes;
-    bool binary;
+    bool binary = false;
+    std::shared_ptr<const bench_body> body;
   };
 
   void read_some();
   void on_read(boost::beast::error_code ec, std::size_t n);
   void write_next();
+  void write_body_part();
+  void on_body_part(boost::beast::error_code ec, std::size_t n, std::size_t to);
+  void close_now();
   std::shared_ptr<ws_connection> self() {
     return std::static_pointer_cast<ws_connection>(shared_from_this());
   }
@@ -61,6 +70,8 @@ class ws_connection final : public gateway_connection {
   bool reading_ = true;
   bool closing_socket_ = false;
   bool dropped_ = false;
+  std::size_t body_at_ = 0;  // where the body's next part starts in its frames
+  std::optional<boost::beast::websocket::close_reason> pending_close_;
 };
 
 extern template class ws_connection<plain_stream>;
