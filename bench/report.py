@@ -288,6 +288,19 @@ def markdown(summary, context):
         add(f"| {target} | {measured} | {verdict(passed)} |")
     add("")
 
+    if context.get("profiles"):
+        add("## Where the time goes\n")
+        add("`perf record -g` of `gatehouse bench client` on the same stream (whole process, "
+            "start-up included), symbols above 2% of the samples, self time.\n")
+        for compress, top in context["profiles"]:
+            add(f"**{compress}**\n")
+            add("| % | object | symbol |")
+            add("| --- | --- | --- |")
+            for percent, where, symbol in top:
+                short = symbol if len(symbol) <= 90 else symbol[:87] + "..."
+                add(f"| {percent:.1f} | {where} | `{short}` |")
+            add("")
+
     add("## Notes\n")
     add("- Every client counts, from READY to BENCH_DONE (both exclusive), each dispatch its "
         "library hands to the application with `d` parsed, reading one field "

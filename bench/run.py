@@ -59,6 +59,8 @@ def parse_arguments():
     parser.add_argument("--build", default=str(ROOT / "build"), help="the CMake build directory")
     parser.add_argument("--out", help="where the results go (default: bench/, --quick: bench/out/)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per measuring program")
+    parser.add_argument("--no-profile", dest="profile", action="store_false",
+                        help="skip the perf profile of gatehouse's hot path")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 20000 events, 1 run, 1 and 10 idle shards, 50 reconnects")
     args = parser.parse_args()
@@ -280,8 +282,9 @@ def measure_decode_limit(args, run):
     for benchmark in json.loads(completed.stdout).get("benchmarks", []):
         # Names are "<path>/<compression>": reference (simdjson on-demand) or gatehouse.
         path, _, compress = benchmark["name"].partition("/")
+        failed = benchmark.get("error_occurred", False)
         rows.append({"run": run, "measurement": "decode_limit", "client": path,
-                     "compress": compress.split("/")[0], "status": "ok",
+                     "compress": compress.split("/")[0], "status": "failed" if failed else "ok",
                      "events_per_cpu_s": benchmark.get("items_per_second"),
                      "note": benchmark.get("error_message", "")})
 
@@ -327,6 +330,39 @@ def measure_reconnect(args, run):
              "expected": args.reconnects, "median_ms": result.get("median_ms"),
              "p99_ms": result.get("p99_ms"), "max_ms": result.get("max_ms"),
              "proc_wall_s": m["proc_wall_s"], "note": m.get("note", "")}]
+
+
+def profile_hot_path(args):
+    """perf's top symbols of `gatehouse bench client` on the stream, per compression:
+    [(compress, [(percent, object, symbol)])]. Empty without perf."""
+    perf = shutil.which("perf")
+    if not perf or not args.profile:
+        return []
+
+    profiles = []
+    environment = dict(os.environ, DISCORD_TOKEN=TOKEN)
+    with gateway(args, "profile", ["--bench-events", str(args.events)]) as serve:
+        for compress in COMPRESSIONS:
+            log(f"profile: gatehouse {compress}")
+            data = args.logs / f"perf-{compress}.data"
+            recorded = subprocess.run(
+                [perf, "record", "-F", "999", "-g", "-o", str(data), "--",
+                 str(args.gatehouse), "bench", "client", "--compress", compress,
+                 "--gateway-url", serve.info["gateway_url"]],
+                capture_output=True, text=True, env=environment, timeout=args.timeout)
+            if recorded.returncode != 0:
+                continue
+            report_text = command_output([perf, "report", "-i", str(data), "--stdio",
+                                          "--no-children", "-g", "none", "--percent-limit",
+                                          "2", "--sort", "dso,sym"])
+            top = []
+            for line in report_text.splitlines():
+                fields = line.split(None, 3)
+                if len(fields) == 4 and fields[0].endswith("%") and not line.startswith("#"):
+                    top.append((float(fields[0][:-1]), fields[1], fields[3]))
+            profiles.append((compress, top[:12]))
+
+    return profiles
 
 
 def rotated(items, run, runs):
@@ -434,6 +470,7 @@ def main():
         rows += measure_reconnect(args, run)
         write_csv(args.out / "results.csv", rows)
 
+    context["profiles"] = profile_hot_path(args)
     context["load_after"] = os.getloadavg()
     context["duration_s"] = time.monotonic() - started
     write_csv(args.out / "results.csv", rows)
