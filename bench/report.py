@@ -319,6 +319,15 @@ def markdown(summary, context):
         "inflate zlib-stream with zlib-sync; for the plain discord.js run, its sharding "
         "strategy hook turns compression off (discord.js compresses whenever zlib-sync loads).")
     add("- Node v20 has no zstd in node:zlib, so there is no zstd-stream peer.")
+    add("- Peak RSS is GNU time's, which forks each program from a small process: Linux "
+        "carries a process's peak RSS over exec, so a program forked from the Python harness "
+        "itself would report at least the harness's own. The CPU seconds of the whole process "
+        "are in results.csv (`proc_cpu_s`, from wait4).")
+    add("- Idle memory per shard with one shard is the process's fixed cost (threads, buffers, "
+        "the TLS context) over one; the targets are judged at the largest count.")
+    add("- The gateway's recorded send time ends when its last write completes into the "
+        "socket's buffers; for small compressed streams that is before the client has read "
+        "them, so it is an upper bound. The sink's rate is the one to compare against.")
     if summary["failed"]:
         add("- Failed rows (not in the figures above):")
         for row in summary["failed"]:
