@@ -250,13 +250,15 @@ def markdown(summary, context):
     add("## The gateway's send rate\n")
     add("`gatehouse bench sink`: reads the stream's messages without decompressing or parsing; "
         "messages per wall-second, as fast as the gateway writes them.\n")
-    add("| compression | messages per second | MB per second (median) |")
-    add("| --- | --- | --- |")
+    add("| compression | messages per second | MB per second (median) | bytes per message |")
+    add("| --- | --- | --- | --- |")
     for compress, rates in sorted(summary["sinks"].items(),
                                   key=lambda kv: COMPRESSIONS.index(kv[0])):
         per_s = [n / wall for n, _, wall in rates]
         mb_s = [b / wall / 1e6 for _, b, wall in rates if b]
-        add(f"| {compress} | {triple(per_s)} | {median_of(mb_s, lambda v: plain(v, 0))} |")
+        size = [b / n for n, b, _ in rates if b]
+        add(f"| {compress} | {triple(per_s)} | {median_of(mb_s, lambda v: plain(v, 0))} "
+            f"| {median_of(size, lambda v: plain(v, 0))} |")
     add("")
 
     add("## Idle memory\n")

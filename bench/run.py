@@ -332,7 +332,7 @@ def measure_reconnect(args, run):
              "proc_wall_s": m["proc_wall_s"], "note": m.get("note", "")}]
 
 
-def profile_hot_path(args):
+def profile_hot_path(args, serve):
     """perf's top symbols of `gatehouse bench client` on the stream, per compression:
     [(compress, [(percent, object, symbol)])]. Empty without perf."""
     perf = shutil.which("perf")
@@ -341,26 +341,25 @@ def profile_hot_path(args):
 
     profiles = []
     environment = dict(os.environ, DISCORD_TOKEN=TOKEN)
-    with gateway(args, "profile", ["--bench-events", str(args.events)]) as serve:
-        for compress in COMPRESSIONS:
-            log(f"profile: gatehouse {compress}")
-            data = args.logs / f"perf-{compress}.data"
-            recorded = subprocess.run(
-                [perf, "record", "-F", "999", "-g", "-o", str(data), "--",
-                 str(args.gatehouse), "bench", "client", "--compress", compress,
-                 "--gateway-url", serve.info["gateway_url"]],
-                capture_output=True, text=True, env=environment, timeout=args.timeout)
-            if recorded.returncode != 0:
-                continue
-            report_text = command_output([perf, "report", "-i", str(data), "--stdio",
-                                          "--no-children", "-g", "none", "--percent-limit",
-                                          "2", "--sort", "dso,sym"])
-            top = []
-            for line in report_text.splitlines():
-                fields = line.split(None, 3)
-                if len(fields) == 4 and fields[0].endswith("%") and not line.startswith("#"):
-                    top.append((float(fields[0][:-1]), fields[1], fields[3]))
-            profiles.append((compress, top[:12]))
+    for compress in COMPRESSIONS:
+        log(f"profile: gatehouse {compress}")
+        data = args.logs / f"perf-{compress}.data"
+        recorded = subprocess.run(
+            [perf, "record", "-F", "999", "-g", "-o", str(data), "--",
+             str(args.gatehouse), "bench", "client", "--compress", compress,
+             "--gateway-url", serve.info["gateway_url"]],
+            capture_output=True, text=True, env=environment, timeout=args.timeout)
+        if recorded.returncode != 0:
+            continue
+        report_text = command_output([perf, "report", "-i", str(data), "--stdio",
+                                      "--no-children", "-g", "none", "--percent-limit",
+                                      "2", "--sort", "dso,sym"])
+        top = []
+        for line in report_text.splitlines():
+            fields = line.split(None, 3)
+            if len(fields) == 4 and fields[0].endswith("%") and not line.startswith("#"):
+                top.append((float(fields[0][:-1]), fields[1], fields[3]))
+        profiles.append((compress, top[:12]))
 
     return profiles
 
@@ -461,16 +460,17 @@ def main():
 
     rows = []
     bench_flags = ["--bench-events", str(args.events), "--heartbeat-interval", "41250"]
-    for run in range(1, args.runs + 1):
-        with gateway(args, f"run{run}-throughput", bench_flags) as serve:
+    # One gateway renders the stream once and serves every run's clients; it idles meanwhile.
+    with gateway(args, "throughput", bench_flags) as serve:
+        for run in range(1, args.runs + 1):
             clients = rotated(throughput_clients(args, serve.info), run - 1, args.runs)
             rows += measure_throughput(args, run, serve, clients)
-        rows += measure_decode_limit(args, run)
-        rows += measure_idle(args, run)
-        rows += measure_reconnect(args, run)
-        write_csv(args.out / "results.csv", rows)
+            rows += measure_decode_limit(args, run)
+            rows += measure_idle(args, run)
+            rows += measure_reconnect(args, run)
+            write_csv(args.out / "results.csv", rows)
 
-    context["profiles"] = profile_hot_path(args)
+        context["profiles"] = profile_hot_path(args, serve)
     context["load_after"] = os.getloadavg()
     context["duration_s"] = time.monotonic() - started
     write_csv(args.out / "results.csv", rows)
