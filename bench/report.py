@@ -15,8 +15,8 @@ ROW_ORDER = ["limit:reference", "limit:gatehouse", "reference", "gatehouse", "di
              "discordjs-client"]
 
 CLIENT_NAMES = {
-    "limit:reference": "decode limit (simdjson)",
-    "limit:gatehouse": "decode limit (gatehouse's decoder)",
+    "limit:reference": "decode limit: simdjson",
+    "limit:gatehouse": "decode limit: gatehouse path",
     "gatehouse": "gatehouse",
     "discordjs-ws": "@discordjs/ws",
     "discordjs-client": "discord.js Client",
