@@ -75,11 +75,12 @@ int run_bench_sink(const bench_flags& flags) {
   // Blocking reads have no deadline of their own: the alarm ends a run that hangs.
   alarm(static_cast<unsigned>(flags.timeout_s));
 
+  asio::io_context io;
+  websocket::stream<tcp::socket> ws(io);
+  ws.read_message_max(options.max_message_size);
+  std::uint64_t received = 0;
   try {
-    asio::io_context io;
     tcp::resolver resolver(io);
-    websocket::stream<tcp::socket> ws(io);
-    ws.read_message_max(options.max_message_size);
 
     // Connect, upgrade, read Hello, identify.
     asio::connect(ws.next_layer(), resolver.resolve(ep.host, ep.port));
@@ -101,6 +102,7 @@ int run_bench_sink(const bench_flags& flags) {
     for (std::uint64_t i = 0; i < expected; ++i) {
       buffer.clear();
       bytes += ws.read(buffer);
+      ++received;
     }
     const auto done_at = steady::now();
     const double cpu_done = cpu_seconds();
@@ -120,7 +122,9 @@ int run_bench_sink(const bench_flags& flags) {
         {"rss_peak_kib", peak_rss_kib()},
     });
   } catch (const std::exception& e) {
-    spdlog::error("bench sink failed what=\"{}\"", e.what());
+    // The gateway's close code says why it ended the session early.
+    spdlog::error("bench sink failed close_code={} received={} what=\"{}\"", ws.reason().code,
+                  received, e.what());
     return 1;
   }
 

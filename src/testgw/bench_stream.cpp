@@ -65,32 +65,52 @@ segment render_segment(const std::vector<world_event>& pool, const bench_stream_
     const world_event& event = pool[i % pool.size()];
     const std::string payload = dispatch_frame(event.name, options.first_sequence + i, event.d);
     out.json_bytes += payload.size();
-    encoder.compress(payload, compressed);
-    if (kind == compression::zstd_stream && i + 1 == options.events) {
-      encoder.end_segment(frame_end);  // the body's frame ends with it (§8.4)
-      compressed += frame_end;
+    std::string_view message = payload;
+    if (kind != compression::none) {
+      encoder.compress(payload, compressed);
+      if (kind == compression::zstd_stream && i + 1 == options.events) {
+        encoder.end_segment(frame_end);  // the body's frame ends with it (§8.4)
+        compressed += frame_end;
+      }
+      message = compressed;
     }
+
     if (framed) {
-      append_header(out.bytes, compressed.size(), kind);
+      append_header(out.bytes, message.size(), kind);
     }
     if (out.ends.empty()) {
       out.first_header = out.bytes.size();
     }
-    out.bytes.append(compressed);
+    out.bytes.append(message);
     out.ends.push_back(out.bytes.size());
   }
 
   return out;
 }
 
-// The whole body, its zlib parts rendered on threads of their own.
-segment render_all(const world& w, const bench_stream_options& options, compression kind,
-                   bool standalone, bool framed) {
+// The generator's pool for the options: the stream is this pool, cycled.
+traffic_generator stream_for(const world& w, const bench_stream_options& options) {
   generator_options generator = options.generator;
   generator.events_per_second = 0;
-  const traffic_generator events(w, generator);
-  const auto& pool = events.pool();
+  return traffic_generator(w, generator);
+}
 
+bench_body to_body(segment all, const bench_stream_options& options, compression kind) {
+  bench_body body;
+  body.kind = kind;
+  body.first_sequence = options.first_sequence;
+  body.events = options.events;
+  body.json_bytes = all.json_bytes;
+  body.frames = std::move(all.bytes);
+  body.frame_ends = std::move(all.ends);
+  body.first_header = all.first_header;
+
+  return body;
+}
+
+// The whole body, its zlib parts rendered on threads of their own.
+segment render_all(const std::vector<world_event>& pool, const bench_stream_options& options,
+                   compression kind, bool standalone, bool framed) {
   std::uint64_t parts = 1;
   if (kind == compression::zlib_stream) {
     parts = std::clamp<std::uint64_t>(options.events / min_segment_events, 1, zlib_segments);
@@ -124,7 +144,7 @@ segment render_all(const world& w, const bench_stream_options& options, compress
 
 bench_messages render_bench_messages(const world& w, const bench_stream_options& options,
                                      compression kind, bool standalone) {
-  segment all = render_all(w, options, kind, standalone, false);
+  segment all = render_all(stream_for(w, options).pool(), options, kind, standalone, false);
   bench_messages out;
   out.bytes = std::move(all.bytes);
   out.ends = std::move(all.ends);
@@ -148,17 +168,25 @@ std::string frame_bench_messages(const bench_messages& messages, compression kin
 
 bench_body render_bench_body(const world& w, const bench_stream_options& options,
                              compression kind) {
-  segment all = render_all(w, options, kind, false, true);
-  bench_body body;
-  body.kind = kind;
-  body.first_sequence = options.first_sequence;
-  body.events = options.events;
-  body.json_bytes = all.json_bytes;
-  body.frames = std::move(all.bytes);
-  body.frame_ends = std::move(all.ends);
-  body.first_header = all.first_header;
+  const auto events = stream_for(w, options);
+  return to_body(render_all(events.pool(), options, kind, false, true), options, kind);
+}
 
-  return body;
+std::vector<bench_body> render_bench_bodies(const world& w, const bench_stream_options& options,
+                                            std::span<const compression> kinds) {
+  const auto events = stream_for(w, options);
+  std::vector<std::future<bench_body>> pending;
+  for (const compression kind : kinds) {
+    pending.push_back(std::async(std::launch::async, [&events, &options, kind] {
+      return to_body(render_all(events.pool(), options, kind, false, true), options, kind);
+    }));
+  }
+
+  std::vector<bench_body> bodies;
+  for (auto& p : pending) {
+    bodies.push_back(p.get());
+  }
+  return bodies;
 }
 
 std::string frame_with_prefix(std::string_view prefix, std::string_view payload, compression kind) {

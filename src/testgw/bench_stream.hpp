@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,11 @@ struct bench_body {
 
 // render_bench_messages(w, options, kind, false) framed, without holding the unframed copy.
 bench_body render_bench_body(const world& w, const bench_stream_options& options, compression kind);
+
+// render_bench_body for several kinds at once, from one rendering of the generator's pool and
+// on threads of their own; in the order of `kinds`.
+std::vector<bench_body> render_bench_bodies(const world& w, const bench_stream_options& options,
+                                            std::span<const compression> kinds);
 
 // One unmasked server frame of `kind` whose payload is `prefix` then `payload`: the live
 // context's flush in front of the body's first message, so no extra message appears.

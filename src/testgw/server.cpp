@@ -108,7 +108,7 @@ gateway_ports test_gateway::state::start() {
 
   // Bench bodies before any listener: a client that can connect gets the stream at once.
   if (options_.bench_events > 0) {
-    render_bench_bodies();
+    prepare_bench_bodies();
   }
 
   // Both listeners bind before either accepts, so start() fails whole or not at all.
@@ -274,19 +274,16 @@ gateway_session* test_gateway::state::resume_session(
 
 // The bench stream.
 
-void test_gateway::state::render_bench_bodies() {
+void test_gateway::state::prepare_bench_bodies() {
   const auto begun = clock::now();
 
   // A single-shard session's body starts after READY (s=1) and one GUILD_CREATE per guild.
   const std::uint64_t first = 2 + world_.guilds_on_shard(0, 1).size();
-  bench_stream_options o{options_.bench_events, first, options_.bench_generator};
-  std::vector<std::future<bench_body>> pending;
-  for (auto kind : {compression::none, compression::zlib_stream, compression::zstd_stream}) {
-    pending.push_back(std::async(std::launch::async,
-                                 [this, o, kind] { return render_bench_body(world_, o, kind); }));
-  }
-  for (auto& p : pending) {
-    auto body = std::make_shared<const bench_body>(p.get());
+  const bench_stream_options o{options_.bench_events, first, options_.bench_generator};
+  const compression kinds[] = {compression::none, compression::zlib_stream,
+                               compression::zstd_stream};
+  for (auto& rendered : render_bench_bodies(world_, o, kinds)) {
+    auto body = std::make_shared<const bench_body>(std::move(rendered));
     spdlog::info("testgw bench body compress={} events={} bytes={} json_bytes={}",
                  compression_name(body->kind), body->events, body->frames.size(), body->json_bytes);
     bench_bodies_[{body->kind, first}] = std::move(body);

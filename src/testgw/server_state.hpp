@@ -122,7 +122,7 @@ class test_gateway::state : public std::enable_shared_from_this<test_gateway::st
     int remaining = 0;  // connections left for counted listener faults; 0: unlimited
   };
 
-  void render_bench_bodies();
+  void prepare_bench_bodies();
   void end_session(gateway_session& session, bool timed_out);
   void arm_expiry(clock::time_point at);
   void prune_faults();
