@@ -12,6 +12,7 @@
 
 #include "cli/bench_roles.hpp"
 #include "cli/config.hpp"
+#include "cli/log_level.hpp"
 #include "cli/run.hpp"
 #include "core/intents.hpp"
 
@@ -25,7 +26,7 @@ using role_function = std::function<int(const bench_flags&)>;
 int run_role(const std::string& name, const role_function& role, const bench_flags& flags) {
   auto logger = spdlog::stderr_color_mt("bench");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  apply_log_level(flags.log_level);
 
   try {
     return role(flags);
@@ -42,8 +43,7 @@ CLI::App* add_role(CLI::App& bench, const std::string& name, const std::string& 
       ->required();
   cmd->add_option("--timeout-s", flags->timeout_s, "give up after this many seconds")
       ->capture_default_str();
-  cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
+  add_log_level_option(*cmd, flags->log_level, "log level on stderr");
   cmd->add_option("--env-file", flags->env_file, "the .env file to read DISCORD_TOKEN from")
       ->capture_default_str();
   cmd->callback([name, flags, role] {

@@ -21,6 +21,7 @@
 #include <set>
 #include <string>
 
+#include "cli/log_level.hpp"
 #include "cli/output.hpp"
 #include "core/intents.hpp"
 #include "shards/shard_manager.hpp"
@@ -411,13 +412,12 @@ void add_demo_command(CLI::App& app) {
   cmd->add_option("--rate", flags->rate, "messages per second from simulated users")
       ->capture_default_str();
   cmd->add_flag("--quiet", flags->quiet, "print lifecycle steps and the summary, not dispatches");
-  cmd->add_option("--log-level", flags->log_level, "library log level on stderr")
-      ->capture_default_str();
+  add_log_level_option(*cmd, flags->log_level, "library log level on stderr");
 
   cmd->callback([flags] {
     auto logger = spdlog::stderr_color_mt("demo");
     spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(flags->log_level));
+    apply_log_level(flags->log_level);
 
     scene s(*flags);
     if (s.play() != 0) {

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 
+#include "cli/log_level.hpp"
 #include "cli/output.hpp"
 #include "core/close_code.hpp"
 #include "core/intents.hpp"
@@ -325,18 +326,18 @@ void add_doctor_command(CLI::App& app) {
   auto log_level = std::make_shared<std::string>("off");
   auto* cmd = app.add_subcommand(
       "doctor", "diagnose why the bot cannot connect: token, REST, intents, gateway, identify");
-  cmd->footer(std::string(exit_code_help()));
+  cmd->footer(exit_code_help("every check passed"));
   cmd->add_option("--api-base", options->api_base, "REST base URL")->capture_default_str();
   cmd->add_option("--intents", options->intents, "intent names, comma-separated, or a number")
       ->capture_default_str();
   cmd->add_option("--ca-file", options->ca_file, "PEM CA bundle; default: the system store");
   cmd->add_option("--env-file", options->env_file, "the .env file to read DISCORD_TOKEN from");
-  cmd->add_option("--log-level", *log_level, "library log level on stderr")->capture_default_str();
+  add_log_level_option(*cmd, *log_level, "library log level on stderr");
 
   cmd->callback([options, log_level] {
     auto logger = spdlog::stderr_color_mt("doctor");
     spdlog::set_default_logger(logger);
-    spdlog::set_level(spdlog::level::from_str(*log_level));
+    apply_log_level(*log_level);
 
     const int code = diagnose(*options, std::cout);
     if (code != 0) {

@@ -39,7 +39,14 @@ int main(int argc, char** argv) {
     }
   }
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11's own usage errors have codes from 100 up; they are configuration errors here. A
+    // command's own exit code (CLI::RuntimeError) is passed through.
+    const int code = app.exit(e);
+    return code >= 100 ? 2 : code;
+  }
 
   return EXIT_SUCCESS;
 }

@@ -41,9 +41,11 @@ exit_code exit_code_for(const shards::manager_event& fatal) {
   return exit_code::failure;
 }
 
-std::string_view exit_code_help() {
+std::string exit_code_help(std::string_view success) {
   return "exit codes:\n"
-         "  0  stopped by SIGINT or SIGTERM (sessions closed with 1000)\n"
+         "  0  " +
+         std::string(success) +
+         "\n"
          "  1  another failure (network, TLS, REST unreachable)\n"
          "  2  configuration (flags, token format, intent names, a token on the command line)\n"
          "  3  authentication (close 4004, or REST 401): the token was rejected\n"

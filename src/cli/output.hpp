@@ -27,8 +27,9 @@ enum class exit_code : int {
 // The exit code for a manager's fatal event: by close code, or by the REST error.
 exit_code exit_code_for(const shards::manager_event& fatal);
 
-// The exit codes as `--help` and the README list them, one per line.
-std::string_view exit_code_help();
+// The exit codes as `--help` and the README list them, one per line; `success` says what 0
+// means for the command.
+std::string exit_code_help(std::string_view success);
 
 // The fields of a dispatch a person wants to see; empty when the event has none.
 struct dispatch_fields {

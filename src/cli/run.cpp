@@ -17,6 +17,7 @@
 #include <optional>
 
 #include "cli/config.hpp"
+#include "cli/log_level.hpp"
 #include "cli/output.hpp"
 #include "shards/shard_manager.hpp"
 
@@ -98,7 +99,7 @@ shards::manager_options configure(const run_flags& f) {
 int run(const run_flags& flags) {
   auto logger = spdlog::stderr_color_mt("run");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  apply_log_level(flags.log_level);
 
   shards::manager_options options;
   try {
@@ -229,7 +230,7 @@ void add_run_command(CLI::App& app) {
   cmd->footer(
       "The token is read from DISCORD_TOKEN, or from DISCORD_TOKEN= in the .env file; never "
       "from the command line.\n\n" +
-      std::string(exit_code_help()));
+      exit_code_help("stopped by SIGINT or SIGTERM (sessions closed with 1000)"));
 
   cmd->add_option("--api-base", flags->api_base, "REST base URL")->capture_default_str();
   cmd->add_option("--intents", flags->intents, "intent names, comma-separated, or a number")
@@ -238,8 +239,7 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--compress", flags->compress, "none, zlib-stream or zstd-stream")
       ->capture_default_str();
-  cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
+  add_log_level_option(*cmd, flags->log_level, "log level on stderr");
   cmd->add_option("--ca-file", flags->ca_file, "PEM CA bundle; default: the system store");
   cmd->add_option("--env-file", flags->env_file, "the .env file to read DISCORD_TOKEN from")
       ->capture_default_str();

@@ -2,6 +2,7 @@
 // from flags; the first line on stdout says where it listens, as one JSON object.
 #include "cli/serve.hpp"
 
+#include "cli/log_level.hpp"
 #include "core/intents.hpp"
 #include "testgw/scenario.hpp"
 #include "testgw/server.hpp"
@@ -185,7 +186,7 @@ std::string control_url(std::string api_base) {
 int serve(const serve_flags& flags) {
   auto logger = spdlog::stderr_color_mt("serve");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(flags.log_level));
+  apply_log_level(flags.log_level);
 
   auto s = configure(flags);
   if (!s) {
@@ -294,7 +295,7 @@ void add_serve_command(CLI::App& app) {
                   "(0: off)");
   cmd->add_option("--seed", flags->seed, "seed of the world, the traffic and the bench stream");
   cmd->add_option("--report", flags->report_file, "write the report JSON here on exit");
-  cmd->add_option("--log-level", flags->log_level, "trace, debug, info, warn, error");
+  add_log_level_option(*cmd, flags->log_level, "log level on stderr");
   cmd->add_option("--generate-only", flags->generate_only,
                   "measure the generator with this many events, print JSON, exit");
 
