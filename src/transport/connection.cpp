@@ -1,23 +1,31 @@
-// One gateway connection over Beast: resolve, TCP, TLS, WebSocket upgrade, a read loop that
-// feeds the connection's decoder, one writer queue, and a bounded close.
+// One gateway connection: resolve, TCP, TLS (Beast/Asio), the WebSocket upgrade (Beast's HTTP),
+// then our own framing: large socket reads cut into frames in place, each message fed to the
+// connection's decoder; one writer queue; a bounded close.
 #include "transport/connection.hpp"
 
+#include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-#include <boost/beast/websocket/ssl.hpp>
-#include <boost/beast/websocket/stream.hpp>
 
 #include <algorithm>
 #include <deque>
+#include <optional>
 #include <type_traits>
 
 #include "core/error.hpp"
+#include "transport/message_buffer.hpp"
 #include "transport/message_decoder.hpp"
 #include "transport/transport_error.hpp"
+#include "transport/websocket_frame.hpp"
+#include "transport/websocket_upgrade.hpp"
 
 namespace gatehouse::transport {
 
@@ -25,27 +33,38 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace websocket = beast::websocket;
+namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using beast_error = boost::system::error_code;
 
+using plain_stream = beast::tcp_stream;
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
-using plain_socket = websocket::stream<beast::tcp_stream>;
-using tls_socket = websocket::stream<tls_stream>;
 
-// How much one read asks for; a small message arrives whole in one read.
-constexpr std::size_t read_step = 64 * 1024;
+// Socket reads start at this size and double while they come back full, up to the largest: a
+// busy connection reads dozens of messages per call, a quiet one keeps a small buffer.
+constexpr std::size_t first_read_size = 8 * 1024;
+constexpr std::size_t largest_read_size = 256 * 1024;
+// A quiet connection gives back a read buffer larger than this.
+constexpr std::size_t quiet_buffer_limit = 64 * 1024;
+// The body of a refused upgrade is read for the log, no further.
+constexpr std::size_t upgrade_body_limit = 16 * 1024;
 
 struct queued {
-  std::string payload;
+  std::string frame;  // masked, ready for the socket
   bool priority;
 };
 
-template <class Socket>
+std::uint32_t random_mask() {
+  std::uint32_t mask = 0;
+  RAND_bytes(reinterpret_cast<unsigned char*>(&mask), sizeof mask);
+  return mask;
+}
+
+template <class Stream>
 class ws_connection final : public connection,
-                            public std::enable_shared_from_this<ws_connection<Socket>> {
+                            public std::enable_shared_from_this<ws_connection<Stream>> {
  public:
-  static constexpr bool is_tls = std::is_same_v<Socket, tls_socket>;
+  static constexpr bool is_tls = std::is_same_v<Stream, tls_stream>;
 
   ws_connection(asio::any_io_executor executor, endpoint url, std::shared_ptr<ssl_context> tls,
                 const connection_options& options, connection_listener& listener, std::uint64_t id)
@@ -53,7 +72,9 @@ class ws_connection final : public connection,
         tls_(std::move(tls)),
         options_(options),
         resolver_(executor),
-        socket_(make_socket(executor, tls_.get())),
+        stream_(make_stream(executor, tls_.get())),
+        close_timer_(executor),
+        frames_(options.max_message_size),
         decoder_(options.compression, options.max_message_size),
         listener_(&listener),
         id_(id) {}
@@ -61,7 +82,7 @@ class ws_connection final : public connection,
   void start() override {
     spdlog::debug("connecting connection={} host={} port={} tls={}", id_, url_.host, url_.port,
                   is_tls);
-    beast::get_lowest_layer(socket_).expires_after(options_.connect_timeout);
+    beast::get_lowest_layer(stream_).expires_after(options_.connect_timeout);
     resolver_.async_resolve(
         url_.host, url_.port,
         [self = this->shared_from_this()](beast_error ec, tcp::resolver::results_type results) {
@@ -74,24 +95,7 @@ class ws_connection final : public connection,
       spdlog::debug("send dropped connection={} reason=not_open", id_);
       return;
     }
-
-    // Heartbeats go behind the message being written and any heartbeat already waiting.
-    auto at = queue_.begin();
-    if (priority) {
-      if (writing_) {
-        ++at;
-      }
-      while (at != queue_.end() && at->priority) {
-        ++at;
-      }
-    } else {
-      at = queue_.end();
-    }
-    queue_.insert(at, queued{std::move(payload), priority});
-
-    if (!writing_) {
-      write_next();
-    }
+    enqueue(frame_opcode::text, payload, priority);
   }
 
   void close(std::uint16_t code, std::string_view reason) override {
@@ -107,19 +111,18 @@ class ws_connection final : public connection,
       return;
     }
 
-    // Unsent messages die with the connection; the one being written finishes first.
-    if (writing_) {
-      queue_.erase(std::next(queue_.begin()), queue_.end());
-    } else {
-      queue_.clear();
-    }
+    // Unsent messages die with the connection; the one being written finishes first. Then the
+    // close frame, and the peer's answer is awaited for the handshake timeout at most (§5.5.1).
+    discard_unsent();
     spdlog::debug("closing connection={} code={}", id_, code);
-    websocket::close_reason why;
-    why.code = code;
-    why.reason.assign(reason.data(), std::min(reason.size(), why.reason.max_size()));
-    socket_.async_close(why, [self = this->shared_from_this()](beast_error ec) {
-      spdlog::debug("closed connection={} clean={}", self->id_, !ec);
-      self->drop();
+    enqueue(frame_opcode::close, close_payload(code, reason), false);
+    close_sent_ = true;
+    close_timer_.expires_after(options_.handshake_timeout);
+    close_timer_.async_wait([self = this->shared_from_this()](beast_error ec) {
+      if (!ec) {
+        spdlog::debug("closed connection={} clean=false", self->id_);
+        self->drop();
+      }
     });
   }
 
@@ -134,11 +137,11 @@ class ws_connection final : public connection,
   bool is_open() const override { return open_ && !closing_; }
 
  private:
-  static Socket make_socket(const asio::any_io_executor& executor, ssl_context* tls) {
+  static Stream make_stream(const asio::any_io_executor& executor, ssl_context* tls) {
     if constexpr (is_tls) {
-      return Socket(executor, *tls);
+      return Stream(executor, *tls);
     } else {
-      return Socket(executor);
+      return Stream(executor);
     }
   }
 
@@ -146,7 +149,7 @@ class ws_connection final : public connection,
     if (ec) {
       return fail_open("resolve", ec, error::connect_failed);
     }
-    beast::get_lowest_layer(socket_).async_connect(
+    beast::get_lowest_layer(stream_).async_connect(
         results, [self = this->shared_from_this()](beast_error ec, const tcp::endpoint&) {
           self->on_connect(ec);
         });
@@ -156,15 +159,17 @@ class ws_connection final : public connection,
     if (ec) {
       return fail_open("connect", ec, error::connect_failed);
     }
+    beast_error ignored;
+    beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ignored);
     if constexpr (is_tls) {
       // SNI and the host name the certificate must carry (G25).
       std::error_code prepared;
-      prepare_tls_session(socket_.next_layer().native_handle(), url_.host, prepared);
+      prepare_tls_session(stream_.native_handle(), url_.host, prepared);
       if (prepared) {
         return fail_open("tls", ec, prepared);
       }
-      beast::get_lowest_layer(socket_).expires_after(options_.handshake_timeout);
-      socket_.next_layer().async_handshake(
+      beast::get_lowest_layer(stream_).expires_after(options_.handshake_timeout);
+      stream_.async_handshake(
           asio::ssl::stream_base::client,
           [self = this->shared_from_this()](beast_error ec) { self->on_tls_handshake(ec); });
     } else {
@@ -175,7 +180,7 @@ class ws_connection final : public connection,
   void on_tls_handshake(beast_error ec) {
     if constexpr (is_tls) {
       if (ec) {
-        SSL* ssl = socket_.next_layer().native_handle();
+        SSL* ssl = stream_.native_handle();
         if (listener_ != nullptr) {
           // Verification failures need a person: a CA bundle, a clock, a proxy (G25).
           spdlog::warn("tls failed connection={} host={} reason=\"{}\"", id_, url_.host,
@@ -187,82 +192,169 @@ class ws_connection final : public connection,
     upgrade();
   }
 
+  // RFC 6455 §4.1: the upgrade request, then the server's 101.
   void upgrade() {
-    // From here the WebSocket's own timeouts apply; no idle timeout, since the shard's
-    // heartbeats find a dead connection (§3.2).
-    beast::get_lowest_layer(socket_).expires_never();
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = options_.handshake_timeout;
-    timeouts.idle_timeout = websocket::stream_base::none();
-    timeouts.keep_alive_pings = false;
-    socket_.set_option(timeouts);
-    socket_.set_option(websocket::stream_base::decorator(
-        [agent = options_.user_agent](websocket::request_type& request) {
-          request.set(beast::http::field::user_agent, agent);
-        }));
-    // No limit of Beast's: on_read applies ours, so that the close code is the shard's.
-    socket_.read_message_max(0);
-    socket_.async_handshake(
-        url_.host_header(), url_.target,
-        [self = this->shared_from_this()](beast_error ec) { self->on_upgrade(ec); });
+    beast::get_lowest_layer(stream_).expires_after(options_.handshake_timeout);
+    key_ = make_websocket_key();
+    request_ = make_upgrade_request(url_.host_header(), url_.target, key_, options_.user_agent);
+    http::async_write(stream_, request_,
+                      [self = this->shared_from_this()](beast_error ec, std::size_t) {
+                        if (ec) {
+                          return self->fail_open("upgrade", ec, error::connect_failed);
+                        }
+                        self->read_upgrade_response();
+                      });
+  }
+
+  void read_upgrade_response() {
+    response_.emplace();
+    response_->body_limit(upgrade_body_limit);
+    http::async_read(
+        stream_, upgrade_buffer_, *response_,
+        [self = this->shared_from_this()](beast_error ec, std::size_t) { self->on_upgrade(ec); });
   }
 
   void on_upgrade(beast_error ec) {
     if (ec) {
       return fail_open("upgrade", ec, error::connect_failed);
     }
+    if (auto refused = check_upgrade_response(response_->get(), key_)) {
+      spdlog::debug("upgrade refused connection={} status={}", id_,
+                    static_cast<unsigned>(response_->get().result_int()));
+      return fail_open("upgrade", ec, error::connect_failed);
+    }
+
+    // From here no timeout: the shard's heartbeats find a dead connection (§3.2). Frames that
+    // came in with the 101 are the first input.
+    beast::get_lowest_layer(stream_).expires_never();
+    const auto early = upgrade_buffer_.cdata();
+    in_.append({static_cast<const char*>(early.data()), early.size()});
+    upgrade_buffer_ = {};
+    response_.reset();
+    request_ = {};
+
     open_ = true;
     spdlog::debug("open connection={}", id_);
     if (listener_ != nullptr) {
       listener_->on_open();
     }
-    read();
-  }
-
-  void read() {
-    socket_.async_read_some(
-        buffer_, read_step,
-        [self = this->shared_from_this()](beast_error ec, std::size_t) { self->on_read(ec); });
-  }
-
-  void on_read(beast_error ec) {
-    if (ec) {
-      return on_read_failed(ec);
-    }
-
-    // Checked while the message arrives, so that an oversized one is never held whole; the
-    // shard closes with a code that keeps the session, where Beast's own limit would send 1009.
-    if (buffer_.size() > options_.max_message_size) {
-      return report_fault(error::message_too_large);
-    }
-    if (!socket_.is_message_done()) {
-      return read();
-    }
-
-    // Keep simdjson's padding after the message so that it is parsed where it lies.
-    if (buffer_.capacity() - buffer_.size() < message_buffer::padding) {
-      buffer_.reserve(buffer_.size() + message_buffer::padding);
-    }
-    const auto data = buffer_.cdata();
-    const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
-
-    std::error_code fault;
-    const auto message =
-        decoder_.decode(bytes, socket_.got_binary(), buffer_.capacity() - bytes.size(), fault);
-    if (fault) {
-      return report_fault(fault);
-    }
-    if (message && listener_ != nullptr) {
-      listener_->on_message(message->text, message->padding);
-    }
-    buffer_.clear();
-    if (!closing_) {
+    if (deliver()) {
       read();
     }
   }
 
+  void read() {
+    const auto space = in_.prepare(read_size_);
+    asked_ = space.size();
+    stream_.async_read_some(
+        asio::buffer(space.data(), space.size()),
+        [self = this->shared_from_this()](beast_error ec, std::size_t n) { self->on_read(ec, n); });
+  }
+
+  void on_read(beast_error ec, std::size_t n) {
+    if (ec) {
+      return on_read_failed(ec);
+    }
+    in_.commit(n);
+    if (n == asked_) {
+      read_size_ = std::min(read_size_ * 2, largest_read_size);
+    }
+    if (!discarding_ && !deliver() && !discarding_) {
+      return;  // the peer's close frame ended it
+    }
+    if (discarding_) {
+      // After a fault nothing more is parsed; reading on lets the peer finish its writes and
+      // take our close frame, and its end of the stream ends ours.
+      in_.consume(in_.size());
+    }
+    if (n < first_read_size) {
+      in_.release_above(quiet_buffer_limit);
+    }
+    read();
+  }
+
+  // Cuts every complete frame out of the input and hands its message on; false when the
+  // connection ended on the way.
+  bool deliver() {
+    std::size_t offset = 0;
+    for (;;) {
+      const std::string_view input = in_.view().substr(offset);
+      std::size_t used = 0;
+      std::error_code fault;
+      const auto event = frames_.next(input, in_.capacity() - in_.size(), used, fault);
+      offset += used;
+      if (fault) {
+        report_fault(fault);
+        return false;
+      }
+      if (!event) {
+        break;
+      }
+      if (!handle(*event)) {
+        return false;
+      }
+    }
+    in_.consume(offset);
+    return true;
+  }
+
+  bool handle(const frame_event& e) {
+    switch (e.what) {
+      case frame_event::kind::message:
+        return on_message(e);
+      case frame_event::kind::ping:
+        // §5.5.2: a ping is answered with its own payload.
+        if (!closing_) {
+          enqueue(frame_opcode::pong, e.payload, true);
+        }
+        return true;
+      case frame_event::kind::pong:
+        return true;
+      case frame_event::kind::close:
+        on_peer_close(e.close_code, e.close_reason);
+        return false;
+    }
+    return true;
+  }
+
+  bool on_message(const frame_event& e) {
+    if (listener_ == nullptr) {
+      return true;  // closing or detached: read on only for the peer's close frame
+    }
+    std::error_code fault;
+    const auto message = decoder_.decode(e.payload, e.binary, e.padding, fault);
+    if (fault) {
+      report_fault(fault);
+      return false;
+    }
+    if (message && listener_ != nullptr) {
+      listener_->on_message(message->text, message->padding);
+    }
+    return true;
+  }
+
+  // §5.5.1: the peer's close is answered with a close, after which the socket goes.
+  void on_peer_close(std::uint16_t code, std::string_view reason) {
+    open_ = false;
+    close_timer_.cancel();
+    if (close_sent_) {
+      spdlog::debug("closed connection={} clean=true", id_);
+      return drop();
+    }
+    if (auto* listener = std::exchange(listener_, nullptr); listener != nullptr && !closing_) {
+      spdlog::debug("connection ended connection={} code={}", id_, code);
+      listener->on_close(code, reason);
+    }
+    closing_ = true;
+    discard_unsent();
+    enqueue(frame_opcode::close, code == 0 ? std::string() : close_payload(code, {}), false);
+    close_sent_ = true;
+    drop_after_write_ = true;
+  }
+
   // The connection cannot go on; the listener decides how to close it.
   void report_fault(std::error_code fault) {
+    discarding_ = true;
     spdlog::info("bad message connection={} error=\"{}\"", id_, fault.message());
     if (auto* listener = std::exchange(listener_, nullptr)) {
       listener->on_error(fault);
@@ -271,26 +363,48 @@ class ws_connection final : public connection,
 
   void on_read_failed(beast_error ec) {
     open_ = false;
-    if (listener_ == nullptr || closing_) {
-      return;
+    if (closing_) {
+      return drop();
     }
     auto* listener = std::exchange(listener_, nullptr);
-
-    std::uint16_t code = 0;
-    std::string reason;
-    if (ec == websocket::error::closed) {
-      code = socket_.reason().code;
-      reason.assign(socket_.reason().reason.data(), socket_.reason().reason.size());
+    if (listener == nullptr) {
+      return;
     }
-    spdlog::debug("connection ended connection={} code={} error={}", id_, code, ec.message());
-    listener->on_close(code, reason);
+    // A close frame is handled where it is read: this is a drop without one.
+    spdlog::debug("connection ended connection={} code=0 error={}", id_, ec.message());
+    listener->on_close(0, {});
+  }
+
+  void enqueue(frame_opcode opcode, std::string_view payload, bool priority) {
+    std::string frame;
+    frame.reserve(payload.size() + 14);
+    append_client_frame(frame, opcode, payload, random_mask());
+
+    // Heartbeats and pongs go behind the frame being written and any already waiting.
+    auto at = queue_.end();
+    if (priority) {
+      at = queue_.begin();
+      if (writing_) {
+        ++at;
+      }
+      while (at != queue_.end() && at->priority) {
+        ++at;
+      }
+    }
+    queue_.insert(at, queued{std::move(frame), priority});
+    if (!writing_) {
+      write_next();
+    }
+  }
+
+  void discard_unsent() {
+    queue_.erase(writing_ ? std::next(queue_.begin()) : queue_.begin(), queue_.end());
   }
 
   void write_next() {
     writing_ = true;
-    socket_.text(true);
-    socket_.async_write(
-        asio::buffer(queue_.front().payload),
+    asio::async_write(
+        stream_, asio::buffer(queue_.front().frame),
         [self = this->shared_from_this()](beast_error ec, std::size_t) { self->on_write(ec); });
   }
 
@@ -305,8 +419,11 @@ class ws_connection final : public connection,
       queue_.clear();
       return;
     }
-    if (!queue_.empty() && !closing_) {
-      write_next();
+    if (!queue_.empty()) {
+      return write_next();
+    }
+    if (drop_after_write_) {
+      drop();
     }
   }
 
@@ -322,23 +439,39 @@ class ws_connection final : public connection,
   void drop() {
     open_ = false;
     resolver_.cancel();
+    close_timer_.cancel();
     beast_error ignored;
-    beast::get_lowest_layer(socket_).socket().close(ignored);
+    beast::get_lowest_layer(stream_).socket().close(ignored);
   }
 
   endpoint url_;
   std::shared_ptr<ssl_context> tls_;  // outlives the stream that refers to it
   connection_options options_;
   tcp::resolver resolver_;
-  Socket socket_;
-  beast::flat_buffer buffer_;
+  Stream stream_;
+  asio::steady_timer close_timer_;
+
+  // The opening handshake, released once open.
+  std::string key_;
+  upgrade_request request_;
+  std::optional<http::response_parser<http::string_body>> response_;
+  beast::flat_buffer upgrade_buffer_;
+
+  message_buffer in_;  // socket bytes not yet cut into frames
+  std::size_t read_size_ = first_read_size;
+  std::size_t asked_ = 0;
+  frame_reader frames_;
   message_decoder decoder_;
+
   std::deque<queued> queue_;
   connection_listener* listener_;
   std::uint64_t id_;
   bool open_ = false;
   bool closing_ = false;
   bool writing_ = false;
+  bool close_sent_ = false;
+  bool drop_after_write_ = false;
+  bool discarding_ = false;  // a fault ended parsing; input is read and thrown away
 };
 
 }  // namespace
@@ -348,11 +481,11 @@ std::shared_ptr<connection> make_connection(asio::any_io_executor executor, endp
                                             const connection_options& options,
                                             connection_listener& listener, std::uint64_t id) {
   if (url.secure) {
-    return std::make_shared<ws_connection<tls_socket>>(std::move(executor), std::move(url),
+    return std::make_shared<ws_connection<tls_stream>>(std::move(executor), std::move(url),
                                                        std::move(tls), options, listener, id);
   }
 
-  return std::make_shared<ws_connection<plain_socket>>(std::move(executor), std::move(url), nullptr,
+  return std::make_shared<ws_connection<plain_stream>>(std::move(executor), std::move(url), nullptr,
                                                        options, listener, id);
 }
 

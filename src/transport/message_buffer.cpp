@@ -32,4 +32,19 @@ void message_buffer::append(std::string_view bytes) {
   commit(bytes.size());
 }
 
+void message_buffer::consume(std::size_t n) {
+  n = std::min(n, size_);
+  if (n < size_) {
+    std::memmove(data_.get(), data_.get() + n, size_ - n);
+  }
+  size_ -= n;
+}
+
+void message_buffer::release_above(std::size_t limit) {
+  if (size_ == 0 && capacity_ > limit) {
+    data_.reset();
+    capacity_ = 0;
+  }
+}
+
 }  // namespace gatehouse::transport

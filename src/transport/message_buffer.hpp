@@ -28,6 +28,13 @@ class message_buffer {
   // Forgets the contents and keeps the memory.
   void clear() { size_ = 0; }
 
+  // Forgets the first `n` bytes; what follows moves to the front.
+  void consume(std::size_t n);
+
+  // Gives the memory back when empty and holding more than `limit` bytes, so that a connection
+  // that has gone quiet after a burst does not keep the burst's buffer.
+  void release_above(std::size_t limit);
+
   std::string_view view() const { return {data_.get(), size_}; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }

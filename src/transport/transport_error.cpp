@@ -31,6 +31,10 @@ class category final : public std::error_category {
         return "tls: certificate rejected";
       case transport_error::tls_handshake_failed:
         return "tls: handshake failed";
+      case transport_error::upgrade_refused:
+        return "websocket: upgrade refused";
+      case transport_error::bad_frame:
+        return "websocket: invalid frame from the server";
     }
     return "unknown transport error";
   }
@@ -61,7 +65,8 @@ std::error_code make_error_code(transport_error e) {
 
 bool is_tls_error(std::error_code ec) {
   return ec.category() == transport_category() &&
-         ec.value() >= static_cast<int>(transport_error::certificate_untrusted);
+         ec.value() >= static_cast<int>(transport_error::certificate_untrusted) &&
+         ec.value() <= static_cast<int>(transport_error::tls_handshake_failed);
 }
 
 }  // namespace gatehouse::transport

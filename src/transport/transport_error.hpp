@@ -19,6 +19,10 @@ enum class transport_error {
   hostname_mismatch,      // the certificate does not name the host connected to
   certificate_invalid,    // any other verification failure
   tls_handshake_failed,   // the handshake failed before or apart from verification
+
+  // WebSocket (RFC 6455), retried with backoff.
+  upgrade_refused,  // the server did not answer the upgrade with a valid 101
+  bad_frame,        // a frame the RFC forbids a server to send
 };
 
 const std::error_category& transport_category();

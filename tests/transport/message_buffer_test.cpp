@@ -36,5 +36,31 @@ TEST(message_buffer_test, prepare_never_hands_out_the_padding) {
   EXPECT_EQ(space.size() + message_buffer::padding, b.capacity());
 }
 
+TEST(message_buffer_test, consume_moves_the_rest_to_the_front) {
+  message_buffer b;
+  b.append("frame one|frame two");
+  b.consume(10);
+
+  EXPECT_EQ(b.view(), "frame two");
+  b.consume(100);
+  EXPECT_TRUE(b.empty());
+}
+
+TEST(message_buffer_test, release_above_gives_back_only_a_large_empty_buffer) {
+  message_buffer b;
+  b.append(std::string(100000, 'x'));
+  b.release_above(64 * 1024);
+  EXPECT_GE(b.capacity(), 100000u);  // not empty: kept
+
+  b.clear();
+  b.release_above(64 * 1024);
+  EXPECT_EQ(b.capacity(), 0u);
+
+  b.append("small");
+  b.clear();
+  b.release_above(64 * 1024);
+  EXPECT_GT(b.capacity(), 0u);  // small: kept for the next read
+}
+
 }  // namespace
 }  // namespace gatehouse::transport

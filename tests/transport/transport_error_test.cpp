@@ -22,6 +22,14 @@ TEST(transport_error_test, refused_urls_are_configuration_errors) {
   EXPECT_FALSE(is_tls_error(ec));
 }
 
+TEST(transport_error_test, websocket_faults_are_reconnectable_and_not_tls) {
+  for (const std::error_code ec : {std::error_code(transport_error::upgrade_refused),
+                                   std::error_code(transport_error::bad_frame)}) {
+    EXPECT_EQ(ec, error_condition_kind::reconnectable) << ec.message();
+    EXPECT_FALSE(is_tls_error(ec)) << ec.message();
+  }
+}
+
 TEST(transport_error_test, messages_are_short_lower_case_and_name_the_fault) {
   const std::error_code ec = transport_error::hostname_mismatch;
 
