@@ -95,10 +95,114 @@ simdjson::error_code read_fields(od::object object, envelope& env) {
   return simdjson::SUCCESS;
 }
 
+// Discord's layout: {"t":T,"s":S,"op":OP,"d":D}, compact and in that order, as every payload
+// the gateway sends is written. Read in that shape, the envelope costs a look at its first few
+// dozen bytes, and `d` is the rest of the message up to the closing brace: its bytes are
+// checked by whoever parses it (the core for its own events, the application for dispatches),
+// not twice. Anything else (another order, spaces, escapes, unknown keys) goes through the
+// full scan, which is also what reports a malformed message.
+class layout_reader {
+ public:
+  explicit layout_reader(std::string_view text) : text_(text) {}
+
+  bool read(envelope& env) {
+    return literal(R"({"t":)") && type(env.type) && literal(R"(,"s":)") && sequence(env) &&
+           literal(R"(,"op":)") && op(env.op) && literal(R"(,"d":)") && data(env.data);
+  }
+
+ private:
+  bool literal(std::string_view expected) {
+    if (!text_.substr(at_).starts_with(expected)) {
+      return false;
+    }
+    at_ += expected.size();
+    return true;
+  }
+
+  // An event name (§2.1: UPPER_SNAKE_CASE), or null. Nothing that would need unescaping.
+  bool type(std::string_view& out) {
+    if (literal("null")) {
+      return true;
+    }
+    if (!literal("\"")) {
+      return false;
+    }
+    const std::size_t begin = at_;
+    while (at_ < text_.size() && text_[at_] != '"') {
+      const char c = text_[at_];
+      if (c < 0x20 || c > 0x7e || c == '\\') {
+        return false;
+      }
+      ++at_;
+    }
+    out = text_.substr(begin, at_ - begin);
+    return literal("\"");
+  }
+
+  // Up to `digits` decimal digits without a leading zero; false on anything else.
+  bool number(std::uint64_t& out, std::size_t digits) {
+    const std::size_t begin = at_;
+    out = 0;
+    while (at_ < text_.size() && at_ - begin < digits && text_[at_] >= '0' && text_[at_] <= '9') {
+      out = out * 10 + static_cast<std::uint64_t>(text_[at_] - '0');
+      ++at_;
+    }
+    const std::size_t n = at_ - begin;
+    const bool next_is_digit = at_ < text_.size() && text_[at_] >= '0' && text_[at_] <= '9';
+    return n > 0 && !next_is_digit && (n == 1 || text_[begin] != '0');
+  }
+
+  bool sequence(envelope& env) {
+    if (literal("null")) {
+      return true;
+    }
+    env.has_sequence = number(env.sequence, 18);  // far beyond any session's sequence
+    return env.has_sequence;
+  }
+
+  bool op(int& out) {
+    std::uint64_t value = 0;
+    if (!number(value, 5) || value > 0xffff) {
+      return false;
+    }
+    out = static_cast<int>(value);
+    return true;
+  }
+
+  // The rest up to the final `}`, when its first and last bytes agree on what value it is.
+  bool data(std::string_view& out) {
+    const std::string_view rest = trim_right(text_.substr(at_));
+    if (rest.size() < 2 || rest.back() != '}') {
+      return false;
+    }
+    const std::string_view d = rest.substr(0, rest.size() - 1);
+    const char first = d.front();
+    const char last = d.back();
+    const bool whole =
+        (first == '{' && last == '}') || (first == '[' && last == ']') ||
+        (first == '"' && last == '"' && d.size() >= 2) || d == "null" || d == "true" ||
+        d == "false" ||
+        (((first >= '0' && first <= '9') || first == '-') && last >= '0' && last <= '9');
+    if (!whole) {
+      return false;
+    }
+    out = d;
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
 }  // namespace
 
 envelope envelope_scanner::scan(std::string_view text, std::size_t padding, std::error_code& ec) {
   ec.clear();
+
+  envelope fast;
+  if (layout_reader(text).read(fast)) {
+    return fast;
+  }
 
   // Copy only when the caller's buffer does not leave simdjson its padding.
   simdjson::padded_string_view input;

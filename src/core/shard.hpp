@@ -82,7 +82,8 @@ class shard {
   void handle_open(time_point now);
 
   // One complete text message from the current connection (decompressed). `padding` is how many
-  // readable bytes follow `text` in memory; with enough for simdjson nothing is copied.
+  // readable bytes follow `text` in memory; with enough for simdjson nothing is copied. The
+  // dispatch events it brings view `text` (name and data): poll them before it changes.
   void handle_message(std::string_view text, time_point now, std::size_t padding = 0);
 
   // The current connection closed: `code` is the gateway's close code, 0 when the transport

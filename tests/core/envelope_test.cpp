@@ -123,5 +123,46 @@ TEST(envelope_test, negative_sequence_is_malformed) {
   EXPECT_EQ(scan_error(R"({"op":0,"s":-3,"t":"T","d":{}})"), error::malformed_message);
 }
 
+TEST(envelope_test, discords_layout_is_read_from_its_prefix) {
+  envelope_scanner s;
+  auto env = scan(s, R"({"t":"MESSAGE_CREATE","s":1234,"op":0,"d":{"id":"1","x":[{}]}})");
+  EXPECT_EQ(env.op, 0);
+  EXPECT_TRUE(env.has_sequence);
+  EXPECT_EQ(env.sequence, 1234u);
+  EXPECT_EQ(env.type, "MESSAGE_CREATE");
+  EXPECT_EQ(env.data, R"({"id":"1","x":[{}]})");
+
+  env = scan(s, "{\"t\":null,\"s\":null,\"op\":11,\"d\":null}\n");
+  EXPECT_EQ(env.op, 11);
+  EXPECT_FALSE(env.has_sequence);
+  EXPECT_TRUE(env.type.empty());
+  EXPECT_EQ(env.data, "null");
+
+  EXPECT_EQ(scan(s, R"({"t":null,"s":null,"op":9,"d":false})").data, "false");
+  EXPECT_EQ(scan(s, R"({"t":null,"s":null,"op":1,"d":-17})").data, "-17");
+  EXPECT_EQ(scan(s, R"({"t":"X","s":0,"op":0,"d":"a}"})").data, R"("a}")");
+  EXPECT_EQ(scan(s, R"({"t":"X","s":5,"op":0,"d":[1,[2]]})").data, "[1,[2]]");
+}
+
+TEST(envelope_test, near_misses_of_discords_layout_get_the_full_scan) {
+  envelope_scanner s;
+  // An escape in the name is unescaped only by the full scan.
+  EXPECT_EQ(scan(s, R"({"t":"A\u0042","s":1,"op":0,"d":{}})").type, "AB");
+  // A key after `d` is not part of it.
+  auto env = scan(s, R"({"t":"A","s":1,"op":0,"d":{"a":1},"x":2})");
+  EXPECT_EQ(env.data, R"({"a":1})");
+  // What JSON forbids is still refused.
+  EXPECT_EQ(scan_error(R"({"t":"A","s":01,"op":0,"d":{}})"), error::malformed_message);
+  EXPECT_EQ(scan_error(R"({"t":"A","s":1,"op":0,"d":{}} x)"), error::malformed_message);
+  EXPECT_EQ(scan_error(R"({"t":"A","s":1,"op":0,"d":})"), error::malformed_message);
+  EXPECT_EQ(scan_error(R"({"t":"A","s":1,"op":99999999,"d":{}})"), error::malformed_message);
+}
+
+TEST(envelope_test, in_discords_layout_a_bad_d_is_left_to_its_reader) {
+  envelope_scanner s;
+  // The scan does not read `d`; dispatch_event::parse and the core's readers report it.
+  EXPECT_EQ(scan(s, R"({"t":"A","s":1,"op":0,"d":{"a":}})").data, R"({"a":})");
+}
+
 }  // namespace
 }  // namespace gatehouse::core

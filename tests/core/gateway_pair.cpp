@@ -94,7 +94,9 @@ void gateway_pair::pump() {
     if (!open_ || inbox_.empty()) {
       return;
     }
-    const std::string text = std::move(inbox_.front());
+    // Kept until the next message: the events it brings view it until drain() copies them.
+    last_message_ = std::move(inbox_.front());
+    const std::string& text = last_message_;
     inbox_.pop_front();
     // Like the real gateway, it counts the connection authenticated once it
     // sent READY or RESUMED.

@@ -120,6 +120,7 @@ class gateway_pair {
   int session_count_ = 0;
   std::uint64_t seq_ = 0;
   std::vector<std::pair<std::uint64_t, std::string>> history_;  // dispatches, for replay
+  std::string last_message_;       // the message the shard handled last, which its events view
   std::deque<std::string> inbox_;  // what the gateway has yet to deliver
 };
 

@@ -13,6 +13,27 @@ namespace {
 using transport::testing::run_until;
 using transport::testing::server_connection;
 
+// `d` as the transport hands it on: inside its envelope, with padding after the message.
+dispatch_event event_inside(const std::string& message, std::string_view d) {
+  const auto at = message.find(d);
+  const std::size_t padding = message.size() - (at + d.size());
+  return dispatch_event{"MESSAGE_CREATE", 1, 0, std::string_view(message).substr(at, d.size()),
+                        padding};
+}
+
+TEST(dispatch_event_test, data_followed_by_the_envelopes_brace_parses) {
+  std::string message = R"({"t":"MESSAGE_CREATE","s":1,"op":0,"d":{"id":"1","content":"hi"}})";
+  message.append(simdjson::SIMDJSON_PADDING, ' ');
+  const auto e = event_inside(message, R"({"id":"1","content":"hi"})");
+
+  simdjson::ondemand::parser parser;
+  auto doc = e.parse(parser);
+  std::string_view content;
+
+  ASSERT_FALSE(doc["content"].get_string().get(content));
+  EXPECT_EQ(content, "hi");
+}
+
 struct client_shard_test : ::testing::Test {
   void SetUp() override {
     server.on_open = [](server_connection& c) {
