@@ -18,6 +18,14 @@ constexpr std::string_view flush_suffix{"\x00\x00\xff\xff", 4};
 // Inflated output is usually several times the input; start with room for that.
 constexpr std::size_t min_output_step = 16 * 1024;
 
+// RFC 1950 §2.2: deflate (CM 8) with a window of at most 32 KiB, check bits that make the pair
+// a multiple of 31, and no preset dictionary.
+bool is_zlib_header(std::string_view bytes) {
+  const auto cmf = static_cast<unsigned char>(bytes[0]);
+  const auto flg = static_cast<unsigned char>(bytes[1]);
+  return (cmf & 0x0f) == 8 && (cmf >> 4) <= 7 && (cmf * 256 + flg) % 31 == 0 && (flg & 0x20) == 0;
+}
+
 bool ends_with_flush(std::string_view bytes) {
   return bytes.size() >= flush_suffix.size() &&
          bytes.substr(bytes.size() - flush_suffix.size()) == flush_suffix;
@@ -28,6 +36,7 @@ bool ends_with_flush(std::string_view bytes) {
 struct zlib_inflater::stream {
   z_stream z{};
   bool initialised = false;
+  bool header_read = false;
 
   ~stream() {
     if (initialised) {
@@ -38,8 +47,10 @@ struct zlib_inflater::stream {
 
 zlib_inflater::zlib_inflater(std::size_t max_size)
     : stream_(std::make_unique<stream>()), max_size_(max_size) {
-  // The zlib wrapper, not raw deflate: the stream opens with a zlib header (§8.3).
-  stream_->initialised = inflateInit(&stream_->z) == Z_OK;
+  // The stream opens with a zlib header (§8.3), which inflate_all checks itself; the rest is
+  // inflated raw, so that zlib keeps no Adler-32 of every byte: only the end of the stream,
+  // which the gateway never sends, would be checked against it.
+  stream_->initialised = inflateInit2(&stream_->z, -MAX_WBITS) == Z_OK;
   failed_ = !stream_->initialised;
 }
 
@@ -72,6 +83,14 @@ bool zlib_inflater::feed(std::string_view chunk, message_buffer& out, std::error
 }
 
 bool zlib_inflater::inflate_all(std::string_view input, message_buffer& out, std::error_code& ec) {
+  if (!stream_->header_read) {
+    if (input.size() < 2 || !is_zlib_header(input)) {
+      return fail(ec, error::decompression_failed);
+    }
+    input.remove_prefix(2);
+    stream_->header_read = true;
+  }
+
   z_stream& z = stream_->z;
   z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   z.avail_in = static_cast<uInt>(input.size());
@@ -87,13 +106,19 @@ bool zlib_inflater::inflate_all(std::string_view input, message_buffer& out, std
     const int rc = inflate(&z, Z_SYNC_FLUSH);
     out.commit(room - z.avail_out);
 
-    // Z_BUF_ERROR only means no progress was possible, which the loop condition settles.
-    const bool ok = rc == Z_OK || rc == Z_BUF_ERROR || (rc == Z_STREAM_END && z.avail_in == 0);
-    if (!ok) {
-      return fail(ec, error::decompression_failed);
-    }
     if (out.size() > max_size_) {
       return fail(ec, error::message_too_large);
+    }
+    // A finished stream leaves its Adler-32 trailer (4 bytes) unread, and nothing after it.
+    if (rc == Z_STREAM_END) {
+      if (z.avail_in > 4) {
+        return fail(ec, error::decompression_failed);
+      }
+      break;
+    }
+    // Z_BUF_ERROR only means no progress was possible, which the loop condition settles.
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      return fail(ec, error::decompression_failed);
     }
     if (z.avail_in == 0 && z.avail_out != 0) {
       break;
