@@ -48,7 +48,7 @@ rest::base_url control_origin(const bench_flags& flags) {
 
   std::error_code ec;
   auto origin = rest::parse_base_url(url, ec);
-  if (ec || origin.is_tls) {
+  if (ec || origin.secure) {
     throw config_error("--control takes http://127.0.0.1:PORT/control (or give --api-base)");
   }
 

@@ -88,8 +88,8 @@ asio::awaitable<void> http_connection::connect(core::duration timeout, std::erro
   tcp->socket().set_option(tcp::no_delay(true), bec);
   ++connects_;
   spdlog::debug("rest connected host={} port={} tls={}", origin_.host, origin_.port,
-                origin_.is_tls);
-  if (!origin_.is_tls) {
+                origin_.secure);
+  if (!origin_.secure) {
     tcp_ = std::move(tcp);
     co_return;
   }

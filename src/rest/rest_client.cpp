@@ -6,7 +6,6 @@
 #include "rest/rest_error.hpp"
 
 #include <spdlog/spdlog.h>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,14 +13,11 @@
 
 #include "transport/tls.hpp"
 #include "transport/transport_error.hpp"
+#include "transport/user_agent.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <vector>
-
-#ifndef GATEHOUSE_VERSION
-#define GATEHOUSE_VERSION "0.0.0"
-#endif
 
 namespace gatehouse::rest {
 namespace {
@@ -30,10 +26,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-
-// §9.1: "DiscordBot ($url, $versionNumber)".
-constexpr const char* default_user_agent =
-    "DiscordBot (https://github.com/gatehouse/gatehouse, " GATEHOUSE_VERSION ")";
 
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
@@ -45,13 +37,6 @@ bool has_control(std::string_view s) {
 // A bare token is one word: "Bot " or a newline inside it would break the header (G02, G03).
 bool is_bare_token(std::string_view s) {
   return !s.empty() && !has_control(s) && s.find(' ') == std::string_view::npos;
-}
-
-// Plain http is for the local test gateway; anywhere else it would expose the token.
-bool is_loopback(const std::string& host) {
-  boost::system::error_code ec;
-  const asio::ip::address a = asio::ip::make_address(host, ec);
-  return host == "localhost" || (!ec && a.is_loopback());
 }
 
 bool is_idempotent(http::verb v) {
@@ -87,7 +72,7 @@ std::error_code error_for_status(unsigned status) {
 rest_client::rest_client(asio::any_io_executor ex, rest_options options)
     : ex_(std::move(ex)), options_(std::move(options)), limiter_(options_.limits), queue_(ex_) {
   if (options_.user_agent.empty()) {
-    options_.user_agent = default_user_agent;
+    options_.user_agent = transport::default_user_agent;
   }
 
   // Every check happens here so that no request can carry a broken header (G03).
@@ -95,7 +80,8 @@ rest_client::rest_client(asio::any_io_executor ex, rest_options options)
   if (config_error_) {
     return;
   }
-  if (!origin.is_tls && !is_loopback(origin.host)) {
+  // Plain http is for the local test gateway.
+  if (!origin.may_carry_token()) {
     config_error_ = rest_error::insecure_url;
     return;
   }
@@ -107,7 +93,7 @@ rest_client::rest_client(asio::any_io_executor ex, rest_options options)
     config_error_ = rest_error::invalid_header;
     return;
   }
-  if (origin.is_tls) {
+  if (origin.secure) {
     tls_ = transport::make_tls_context(options_.ca_file, config_error_);
     if (config_error_) {
       return;
@@ -115,12 +101,7 @@ rest_client::rest_client(asio::any_io_executor ex, rest_options options)
   }
 
   authorization_ = "Bot " + options_.token;  // §9.1
-  const bool default_port = origin.port == (origin.is_tls ? "443" : "80");
-  const bool ipv6 = origin.host.find(':') != std::string::npos;
-  host_header_ = ipv6 ? "[" + origin.host + "]" : origin.host;
-  if (!default_port) {
-    host_header_ += ":" + origin.port;
-  }
+  host_header_ = origin.host_header();
   http_.emplace(ex_, std::move(origin), tls_, options_.max_idle_connections);
 }
 

@@ -20,6 +20,7 @@
 #include "core/shard_options.hpp"
 #include "transport/endpoint.hpp"
 #include "transport/tls.hpp"
+#include "transport/user_agent.hpp"
 
 namespace gatehouse::transport {
 
@@ -34,7 +35,7 @@ struct connection_options {
   std::chrono::steady_clock::duration connect_timeout = std::chrono::seconds(15);
   std::chrono::steady_clock::duration handshake_timeout = std::chrono::seconds(10);
 
-  std::string user_agent = "DiscordBot (https://github.com/gatehouse, 0.1.0)";
+  std::string user_agent{default_user_agent};
 };
 
 // What a connection reports. Called on the connection's executor.
