@@ -2,6 +2,7 @@
 
 #include "rest/rest_error.hpp"
 #include "test_http_server.hpp"
+#include "transport/user_agent.hpp"
 
 #include <gtest/gtest.h>
 
@@ -295,7 +296,7 @@ TEST(rest_client_test, sends_user_agent_and_json_content_type) {
 
   ASSERT_EQ(h.requests().size(), 1u);
   const recorded_request& r = h.requests()[0];
-  EXPECT_TRUE(r.header("User-Agent").starts_with("DiscordBot (")) << r.header("User-Agent");
+  EXPECT_EQ(r.header("User-Agent"), transport::default_user_agent);
   EXPECT_EQ(r.header("Content-Type"), "application/json");
   EXPECT_EQ(r.header("Host"), "127.0.0.1:" + std::to_string(h.server.port()));
 }
