@@ -74,8 +74,8 @@ class ws_connection final : public connection,
         resolver_(executor),
         stream_(make_stream(executor, tls_.get())),
         close_timer_(executor),
-        frames_(options.max_message_size),
-        decoder_(options.compression, options.max_message_size),
+        frames_(std::in_place, options.max_message_size),
+        decoder_(std::in_place, options.compression, options.max_message_size),
         listener_(&listener),
         id_(id) {}
 
@@ -147,7 +147,7 @@ class ws_connection final : public connection,
 
   void on_resolve(beast_error ec, tcp::resolver::results_type results) {
     if (ec) {
-      return fail_open("resolve", ec, error::connect_failed);
+      return fail_open("resolve", ec.message(), error::connect_failed);
     }
     beast::get_lowest_layer(stream_).async_connect(
         results, [self = this->shared_from_this()](beast_error ec, const tcp::endpoint&) {
@@ -157,7 +157,7 @@ class ws_connection final : public connection,
 
   void on_connect(beast_error ec) {
     if (ec) {
-      return fail_open("connect", ec, error::connect_failed);
+      return fail_open("connect", ec.message(), error::connect_failed);
     }
     beast_error ignored;
     beast::get_lowest_layer(stream_).socket().set_option(tcp::no_delay(true), ignored);
@@ -166,7 +166,7 @@ class ws_connection final : public connection,
       std::error_code prepared;
       prepare_tls_session(stream_.native_handle(), url_.host, prepared);
       if (prepared) {
-        return fail_open("tls", ec, prepared);
+        return fail_open("tls", prepared.message(), prepared);
       }
       beast::get_lowest_layer(stream_).expires_after(options_.handshake_timeout);
       stream_.async_handshake(
@@ -186,7 +186,7 @@ class ws_connection final : public connection,
           spdlog::warn("tls failed connection={} host={} reason=\"{}\"", id_, url_.host,
                        tls_failure_reason(ssl));
         }
-        return fail_open("tls", ec, classify_tls_failure(ssl));
+        return fail_open("tls", ec.message(), classify_tls_failure(ssl));
       }
     }
     upgrade();
@@ -200,7 +200,7 @@ class ws_connection final : public connection,
     http::async_write(stream_, request_,
                       [self = this->shared_from_this()](beast_error ec, std::size_t) {
                         if (ec) {
-                          return self->fail_open("upgrade", ec, error::connect_failed);
+                          return self->fail_open("upgrade", ec.message(), error::connect_failed);
                         }
                         self->read_upgrade_response();
                       });
@@ -216,12 +216,13 @@ class ws_connection final : public connection,
 
   void on_upgrade(beast_error ec) {
     if (ec) {
-      return fail_open("upgrade", ec, error::connect_failed);
+      return fail_open("upgrade", ec.message(), error::connect_failed);
     }
     if (auto refused = check_upgrade_response(response_->get(), key_)) {
-      spdlog::debug("upgrade refused connection={} status={}", id_,
-                    static_cast<unsigned>(response_->get().result_int()));
-      return fail_open("upgrade", ec, error::connect_failed);
+      // A person may need to see this: a proxy or a server that is not a gateway.
+      spdlog::warn("upgrade refused connection={} host={} status={}", id_, url_.host,
+                   static_cast<unsigned>(response_->get().result_int()));
+      return fail_open("upgrade", refused.message(), error::connect_failed);
     }
 
     // From here no timeout: the shard's heartbeats find a dead connection (§3.2). Frames that
@@ -238,7 +239,7 @@ class ws_connection final : public connection,
     if (listener_ != nullptr) {
       listener_->on_open();
     }
-    if (deliver()) {
+    if (take_input()) {
       read();
     }
   }
@@ -256,21 +257,29 @@ class ws_connection final : public connection,
       return on_read_failed(ec);
     }
     in_.commit(n);
-    if (n == asked_) {
+    if (n == asked_ && !discarding_) {
       read_size_ = std::min(read_size_ * 2, largest_read_size);
     }
+    if (!take_input()) {
+      return;
+    }
+    if (n < first_read_size) {
+      in_.release_above(quiet_buffer_limit);
+    }
+    read();
+  }
+
+  // Hands on what the input holds; false when the connection ended and nothing more is read.
+  bool take_input() {
     if (!discarding_ && !deliver() && !discarding_) {
-      return;  // the peer's close frame ended it
+      return false;  // the peer's close frame ended it
     }
     if (discarding_) {
       // After a fault nothing more is parsed; reading on lets the peer finish its writes and
       // take our close frame, and its end of the stream ends ours.
       in_.consume(in_.size());
     }
-    if (n < first_read_size) {
-      in_.release_above(quiet_buffer_limit);
-    }
-    read();
+    return true;
   }
 
   // Cuts every complete frame out of the input and hands its message on; false when the
@@ -281,7 +290,7 @@ class ws_connection final : public connection,
       const std::string_view input = in_.view().substr(offset);
       std::size_t used = 0;
       std::error_code fault;
-      const auto event = frames_.next(input, in_.capacity() - in_.size(), used, fault);
+      const auto event = frames_->next(input, in_.capacity() - in_.size(), used, fault);
       offset += used;
       if (fault) {
         report_fault(fault);
@@ -322,7 +331,7 @@ class ws_connection final : public connection,
       return true;  // closing or detached: read on only for the peer's close frame
     }
     std::error_code fault;
-    const auto message = decoder_.decode(e.payload, e.binary, e.padding, fault);
+    const auto message = decoder_->decode(e.payload, e.binary, e.padding, fault);
     if (fault) {
       report_fault(fault);
       return false;
@@ -347,7 +356,7 @@ class ws_connection final : public connection,
     }
     closing_ = true;
     discard_unsent();
-    enqueue(frame_opcode::close, code == 0 ? std::string() : close_payload(code, {}), false);
+    enqueue(frame_opcode::close, close_reply(code), false);
     close_sent_ = true;
     drop_after_write_ = true;
   }
@@ -356,6 +365,12 @@ class ws_connection final : public connection,
   void report_fault(std::error_code fault) {
     discarding_ = true;
     spdlog::info("bad message connection={} error=\"{}\"", id_, fault.message());
+    // The fragments, the decompressed output and the read size a peer made us hold go now,
+    // not after the closing handshake: a shard reconnects at once, and a hostile peer could
+    // otherwise keep several limits' worth alive.
+    frames_.reset();
+    decoder_.reset();
+    read_size_ = first_read_size;
     if (auto* listener = std::exchange(listener_, nullptr)) {
       listener->on_error(fault);
     }
@@ -427,8 +442,8 @@ class ws_connection final : public connection,
     }
   }
 
-  void fail_open(const char* step, beast_error ec, std::error_code reported) {
-    spdlog::debug("connect failed connection={} step={} error={}", id_, step, ec.message());
+  void fail_open(const char* step, const std::string& why, std::error_code reported) {
+    spdlog::debug("connect failed connection={} step={} error=\"{}\"", id_, step, why);
     drop();
     if (auto* listener = std::exchange(listener_, nullptr)) {
       listener->on_error(reported);
@@ -460,8 +475,9 @@ class ws_connection final : public connection,
   message_buffer in_;  // socket bytes not yet cut into frames
   std::size_t read_size_ = first_read_size;
   std::size_t asked_ = 0;
-  frame_reader frames_;
-  message_decoder decoder_;
+  // Both go with the first fault, and with them what a peer made them hold.
+  std::optional<frame_reader> frames_;
+  std::optional<message_decoder> decoder_;
 
   std::deque<queued> queue_;
   connection_listener* listener_;

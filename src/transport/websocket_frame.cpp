@@ -227,4 +227,10 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
   return body;
 }
 
+std::string close_reply(std::uint16_t code) {
+  const bool sendable =
+      code >= 1000 && code <= 4999 && !(code >= 1004 && code <= 1006) && code != 1015;
+  return sendable ? close_payload(code, {}) : std::string();
+}
+
 }  // namespace gatehouse::transport

@@ -66,4 +66,8 @@ void append_client_frame(std::string& out, frame_opcode opcode, std::string_view
 // The payload of a close frame: the code in network order, then the reason (at most 123 bytes).
 std::string close_payload(std::uint16_t code, std::string_view reason);
 
+// The payload that answers a peer's close with `code` (0: it gave none): the same code when an
+// endpoint may send it (§7.4: 1000-4999 but 1004-1006 and 1015), else an empty body.
+std::string close_reply(std::uint16_t code);
+
 }  // namespace gatehouse::transport

@@ -177,6 +177,35 @@ TEST_F(connection_test, aborted_connection_reports_nothing_more) {
   EXPECT_TRUE(events.errors.empty());
 }
 
+TEST_F(connection_test, a_ping_is_answered_with_its_payload) {
+  auto conn = connect(core::transport_compression::none);
+  auto& peer = wait_for_server_side();
+  peer.ping("are you there");
+
+  ASSERT_TRUE(run_until(io, [&] { return !peer.pongs.empty(); }));
+  EXPECT_EQ(peer.pongs[0], "are you there");
+}
+
+TEST_F(connection_test, a_peer_that_never_answers_our_close_is_dropped_after_the_timeout) {
+  server.on_open = [](server_connection& c) { c.reads = false; };
+  connection_options options;
+  options.handshake_timeout = std::chrono::milliseconds(200);
+  std::error_code ec;
+  auto conn = make_connection(asio::make_strand(io), parse_endpoint(server.url(), ec), nullptr,
+                              options, events, 1);
+  conn->start();
+  ASSERT_TRUE(run_until(io, [&] { return events.opened == 1; }));
+  conn->close(1000, "");
+
+  // Held only by its own pending read and timer: released once the timer drops the socket.
+  const std::weak_ptr<connection> watched = conn;
+  conn.reset();
+  EXPECT_FALSE(run_until(
+      io, [&] { return watched.expired(); }, std::chrono::milliseconds(100)));
+  EXPECT_TRUE(run_until(
+      io, [&] { return watched.expired(); }, std::chrono::seconds(2)));
+}
+
 TEST_F(connection_test, refused_tcp_connect_reports_connect_failed) {
   connection_options options;
   std::error_code ec;

@@ -214,6 +214,8 @@ TEST(websocket_frame_test, frames_a_server_must_not_send_are_bad_frames) {
   EXPECT_EQ(error_of(server_frame(0x0, "x")), bad);                    // continuation of nothing
   EXPECT_EQ(error_of(server_frame(0x8, "\x03")), bad);                 // one-byte close body
   EXPECT_EQ(error_of(server_frame(0x1, "a", false) + server_frame(0x1, "b")), bad);
+  // A 64-bit length with its most significant bit set (§5.2).
+  EXPECT_EQ(error_of(std::string("\x81\x7f\x80\x00\x00\x00\x00\x00\x00\x00", 10)), bad);
 }
 
 TEST(websocket_frame_test, a_message_over_the_limit_is_refused_from_its_header) {
@@ -280,6 +282,14 @@ TEST(websocket_frame_test, close_payload_is_the_code_then_a_reason_cut_to_fit) {
   EXPECT_EQ(body.size(), 125u);  // a control frame's payload is at most 125 bytes
   EXPECT_EQ(static_cast<std::uint8_t>(body[0]), 4000 >> 8);
   EXPECT_EQ(static_cast<std::uint8_t>(body[1]), 4000 & 0xFF);
+}
+
+TEST(websocket_frame_test, a_close_is_answered_with_its_code_only_when_one_may_send_it) {
+  EXPECT_EQ(close_reply(4000), close_payload(4000, {}));
+  EXPECT_EQ(close_reply(1000), close_payload(1000, {}));
+  for (const std::uint16_t reserved : {0, 999, 1004, 1005, 1006, 1015, 5000, 65535}) {
+    EXPECT_EQ(close_reply(reserved), "") << reserved;
+  }
 }
 
 }  // namespace

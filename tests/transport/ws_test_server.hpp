@@ -30,6 +30,11 @@ class server_connection : public std::enable_shared_from_this<server_connection>
   explicit server_connection(asio::ip::tcp::socket socket) : ws_(std::move(socket)) {}
 
   void start(std::function<void(server_connection&)> on_open) {
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view payload) {
+      if (kind == websocket::frame_type::pong) {
+        pongs.emplace_back(payload);
+      }
+    });
     ws_.async_accept([self = shared_from_this(), on_open](beast::error_code ec) {
       if (ec) {
         return;
@@ -38,8 +43,16 @@ class server_connection : public std::enable_shared_from_this<server_connection>
       if (on_open) {
         on_open(*self);
       }
-      self->read();
+      if (self->reads) {
+        self->read();
+      }
     });
+  }
+
+  void ping(std::string payload) {
+    ping_payload_ = std::move(payload);
+    ws_.async_ping(websocket::ping_data(ping_payload_.c_str()),
+                   [self = shared_from_this()](beast::error_code) {});
   }
 
   // Sends one message; `frames` > 1 splits it into that many WebSocket frames.
@@ -71,9 +84,11 @@ class server_connection : public std::enable_shared_from_this<server_connection>
                        [&](const std::string& m) { return m.find(needle) != std::string::npos; });
   }
 
+  bool reads = true;  // false in on_open: never reads, so never answers the client's close
   bool open = false;
   bool ended = false;
-  std::uint16_t close_code = 0;  // the client's close code, 0 when it dropped
+  std::vector<std::string> pongs;  // payloads of the client's pongs
+  std::uint16_t close_code = 0;    // the client's close code, 0 when it dropped
   std::vector<std::string> received;
 
  private:
@@ -128,6 +143,7 @@ class server_connection : public std::enable_shared_from_this<server_connection>
   }
 
   websocket::stream<beast::tcp_stream> ws_;
+  std::string ping_payload_;
   beast::flat_buffer buffer_;
   std::deque<pending> queue_;
 };
