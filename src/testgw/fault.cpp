@@ -2,6 +2,7 @@
 #include "testgw/fault.hpp"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include <boost/json.hpp>
@@ -31,24 +32,23 @@ constexpr std::array<std::pair<fault_kind, std::string_view>, 17> kind_names{{
     {fault_kind::reset_resume, "reset_resume"},
 }};
 
-// Reads an integer field into `out` when present; false when present with another type.
+// Reads an integer field into `out` when present; false when present with another type or
+// with a value `Int` cannot hold, so that nothing posted is wrapped into another value.
 template <typename Int>
 bool read_int(const json::object& o, std::string_view key, Int& out) {
   const json::value* v = o.if_contains(key);
   if (v == nullptr) {
     return true;
   }
-  auto n = v->if_int64();
-  if (n == nullptr) {
-    auto u = v->if_uint64();
-    if (u == nullptr) {
-      return false;
-    }
+  if (const auto* n = v->if_int64(); n != nullptr && std::in_range<Int>(*n)) {
+    out = static_cast<Int>(*n);
+    return true;
+  }
+  if (const auto* u = v->if_uint64(); u != nullptr && std::in_range<Int>(*u)) {
     out = static_cast<Int>(*u);
     return true;
   }
-  out = static_cast<Int>(*n);
-  return true;
+  return false;
 }
 
 bool read_ms(const json::object& o, std::string_view key, milliseconds& out) {
@@ -135,6 +135,14 @@ bool is_lasting(fault_kind kind) {
   return static_cast<int>(kind) >= static_cast<int>(fault_kind::go_silent);
 }
 
+bool is_sendable_close_code(std::int64_t code) {
+  // RFC 6455 §7.4: 1004 is reserved, and 1005, 1006 and 1015 only ever report a close that
+  // carried no code, ended without a close frame or failed TLS; below 1000 is unused and
+  // above 4999 is not a close code at all.
+  const bool reserved = code == 1004 || code == 1005 || code == 1006 || code == 1015;
+  return code >= 1000 && code <= 4999 && !reserved;
+}
+
 std::optional<fault> parse_fault(const json::value& value, std::string& what) {
   const json::object* o = value.if_object();
   if (o == nullptr) {
@@ -163,8 +171,9 @@ std::optional<fault> parse_fault(const json::value& value, std::string& what) {
   fault f;
   f.kind = *kind;
   std::int64_t fragment = static_cast<std::int64_t>(f.fragment_size);
+  std::int64_t code = f.code;
   bool ok = read_string(*o, "session_id", f.session_id) && read_int(*o, "shard", f.shard) &&
-            read_int(*o, "code", f.code) && read_string(*o, "reason", f.reason) &&
+            read_int(*o, "code", code) && read_string(*o, "reason", f.reason) &&
             read_bool(*o, "resumable", f.resumable) && read_ms(*o, "delay_ms", f.delay) &&
             read_int(*o, "parts", f.parts) && read_int(*o, "fragment_size", fragment) &&
             read_int(*o, "status", f.status) && read_string(*o, "route", f.route) &&
@@ -177,7 +186,8 @@ std::optional<fault> parse_fault(const json::value& value, std::string& what) {
   }
 
   // Values that would make the fault meaningless are refused rather than clamped.
-  if (f.parts < 2 || fragment < 1 || f.count < 0 || f.reason.size() > 123) {
+  if (f.parts < 2 || fragment < 1 || f.count < 0 || f.reason.size() > 123 || f.retry_after < 0 ||
+      !std::isfinite(f.retry_after)) {
     what = "fault " + kind_text + " has an out-of-range value";
     return std::nullopt;
   }
@@ -185,6 +195,12 @@ std::optional<fault> parse_fault(const json::value& value, std::string& what) {
     what = "rest_status needs a 4xx or 5xx status";
     return std::nullopt;
   }
+  if (!is_sendable_close_code(code)) {
+    what = "close code " + std::to_string(code) +
+           " cannot be sent: use 1000-4999 except 1004, 1005, 1006 and 1015";
+    return std::nullopt;
+  }
+  f.code = static_cast<std::uint16_t>(code);
   f.fragment_size = static_cast<std::size_t>(fragment);
 
   return f;
