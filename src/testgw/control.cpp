@@ -1,9 +1,12 @@
 // The loopback-only control endpoint under /control on the main port: faults, the report,
 // dispatches and the traffic stream, as JSON over HTTP (routes listed in server.hpp).
+#include <algorithm>
+#include <array>
 #include <cstdlib>
 
 #include <boost/json.hpp>
 
+#include "testgw/scenario.hpp"
 #include "testgw/server_state.hpp"
 
 namespace gatehouse::testgw {
@@ -15,6 +18,25 @@ namespace {
 rest_response json_answer(unsigned status, json::value body) {
   return {status, {}, json::serialize(body)};
 }
+
+rest_response refusal(std::string_view message) {
+  return json_answer(400, json::object{{"message", message}});
+}
+
+// A dispatch name as Discord writes them, "MESSAGE_CREATE": capitals, digits and underscores,
+// starting with a capital.
+bool is_dispatch_name(std::string_view name) {
+  const auto is_name_char = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  return !name.empty() && name.front() >= 'A' && name.front() <= 'Z' &&
+         std::all_of(name.begin(), name.end(), is_name_char);
+}
+
+// The traffic fields a client may post. The rest of a scenario's traffic section (the pool and
+// the large guild's size) stays the operator's: a large value there takes the memory it names.
+constexpr std::array<std::string_view, 3> posted_traffic_fields{"count", "events_per_second",
+                                                                "seed"};
 
 }  // namespace
 
@@ -33,14 +55,14 @@ rest_response test_gateway::state::handle_control(const rest_request& request) {
   if (path == "/control/faults" && method == "POST") {
     json::value doc;
     if (!body(doc)) {
-      return json_answer(400, json::object{{"message", "body is not json"}});
+      return refusal("body is not json");
     }
     std::vector<fault> faults;
     auto add = [&](const json::value& v) -> std::optional<rest_response> {
       std::string what;
       auto f = parse_fault(v, what);
       if (!f) {
-        return json_answer(400, json::object{{"message", what}});
+        return refusal(what);
       }
       faults.push_back(std::move(*f));
       return std::nullopt;
@@ -74,18 +96,20 @@ rest_response test_gateway::state::handle_control(const rest_request& request) {
     return json_answer(200, r);
   }
 
-  // POST /control/dispatch {"t": "NAME", "d": {...}, "guild_id": "..."}.
+  // POST /control/dispatch {"t": "NAME", "d": {...}, "guild_id": "..."}: every dispatch the
+  // gateway sends has a name and an object as d, so one without them tests nothing.
   if (path == "/control/dispatch" && method == "POST") {
     json::value doc;
-    if (!body(doc) || !doc.is_object() || !doc.as_object().contains("t") ||
-        !doc.as_object().at("t").is_string()) {
-      return json_answer(400, json::object{{"message", "dispatch needs t and d"}});
+    const json::object* o = body(doc) ? doc.if_object() : nullptr;
+    const json::value* t = o ? o->if_contains("t") : nullptr;
+    const json::value* d = o ? o->if_contains("d") : nullptr;
+    if (!t || !t->is_string() || !is_dispatch_name(t->get_string()) || !d || !d->is_object()) {
+      return refusal("dispatch needs t, a name such as MESSAGE_CREATE, and d, an object");
     }
     world_event event;
-    event.name = std::string(doc.as_object().at("t").get_string());
-    const json::value* d = doc.as_object().if_contains("d");
-    event.d = d ? json::serialize(*d) : "null";
-    if (const json::value* g = doc.as_object().if_contains("guild_id"); g && g->is_string()) {
+    event.name = std::string(t->get_string());
+    event.d = json::serialize(*d);
+    if (const json::value* g = o->if_contains("guild_id"); g && g->is_string()) {
       event.guild_id = std::strtoull(g->get_string().c_str(), nullptr, 10);
     }
     route(event);
@@ -97,20 +121,21 @@ rest_response test_gateway::state::handle_control(const rest_request& request) {
     if (method == "POST") {
       json::value doc;
       if (!body(doc) || !doc.is_object()) {
-        return json_answer(400, json::object{{"message", "traffic needs a json object"}});
+        return refusal("traffic needs a json object");
       }
-      traffic_run run;
-      const auto& o = doc.as_object();
-      if (auto v = o.if_contains("count"); v && v->is_number()) {
-        run.count = v->to_number<std::uint64_t>();
+      for (const auto& field : doc.as_object()) {
+        if (std::ranges::find(posted_traffic_fields, std::string_view(field.key())) ==
+            posted_traffic_fields.end()) {
+          return refusal("traffic takes count, events_per_second and seed, not " +
+                         std::string(field.key()));
+        }
       }
-      if (auto v = o.if_contains("events_per_second"); v && v->is_number()) {
-        run.generator.events_per_second = v->to_number<double>();
+      std::string what;
+      const auto run = parse_traffic(doc, what);
+      if (!run) {
+        return refusal(what);
       }
-      if (auto v = o.if_contains("seed"); v && v->is_number()) {
-        run.generator.seed = v->to_number<std::uint64_t>();
-      }
-      start_traffic(run);
+      start_traffic(*run);
     } else if (method == "DELETE") {
       stop_traffic();
     }

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
@@ -57,7 +58,7 @@ class section {
 
   section& number(std::string_view key, double& out) {
     if (const auto* v = find(key)) {
-      if (!v->is_number() || v->to_number<double>() < 0) {
+      if (!v->is_number() || v->to_number<double>() < 0 || !std::isfinite(v->to_number<double>())) {
         fail(key, "expected a non-negative number");
       } else {
         out = v->to_number<double>();
@@ -208,6 +209,29 @@ void read_gateway(section& s, gateway_options& g, std::string& what) {
 
 }  // namespace
 
+std::optional<traffic_run> parse_traffic(const json::value& value, std::string& what) {
+  what.clear();
+  traffic_run run;
+  auto& o = run.generator;
+  section traffic(&value, "traffic", what);
+  traffic.integer("seed", o.seed)
+      .number("events_per_second", o.events_per_second)
+      .integer("count", run.count)
+      .integer("pool_size", o.pool_size)
+      .integer("large_guild_members", o.large_guild_members);
+  section mix(traffic.raw("mix"), "traffic.mix", what);
+  mix.integer("small_message", o.mix.small_message)
+      .integer("large_message", o.mix.large_message)
+      .integer("typing", o.mix.typing)
+      .integer("presence", o.mix.presence)
+      .integer("guild_create", o.mix.guild_create)
+      .done();
+  if (!traffic.done()) {
+    return std::nullopt;
+  }
+  return run;
+}
+
 std::optional<scenario> parse_scenario(std::string_view text, std::string& what) {
   what.clear();
   boost::system::error_code ec;
@@ -266,24 +290,8 @@ std::optional<scenario> parse_scenario(std::string_view text, std::string& what)
   rest.done();
 
   // traffic, and its mix.
-  section traffic(top.raw("traffic"), "traffic", what);
-  if (traffic.is_present()) {
-    traffic_run run;
-    auto& o = run.generator;
-    traffic.integer("seed", o.seed)
-        .number("events_per_second", o.events_per_second)
-        .integer("count", run.count)
-        .integer("pool_size", o.pool_size)
-        .integer("large_guild_members", o.large_guild_members);
-    section mix(traffic.raw("mix"), "traffic.mix", what);
-    mix.integer("small_message", o.mix.small_message)
-        .integer("large_message", o.mix.large_message)
-        .integer("typing", o.mix.typing)
-        .integer("presence", o.mix.presence)
-        .integer("guild_create", o.mix.guild_create)
-        .done();
-    traffic.done();
-    result.traffic = run;
+  if (const auto* traffic = top.raw("traffic"); traffic && top.ok()) {
+    result.traffic = parse_traffic(*traffic, what);
   }
 
   // faults, each in fault.hpp's format.

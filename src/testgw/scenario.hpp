@@ -5,6 +5,8 @@
 #include "testgw/fault.hpp"
 #include "testgw/server.hpp"
 
+#include <boost/json/value.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,10 @@ struct scenario {
 // Parses scenario text. On failure returns nullopt and `what` says which field is wrong, as
 // "world.guilds: expected a non-negative integer".
 std::optional<scenario> parse_scenario(std::string_view text, std::string& what);
+
+// Parses a scenario's "traffic" section, which is also the body of POST /control/traffic.
+// On failure returns nullopt and `what` names the field, as "traffic.count: expected ...".
+std::optional<traffic_run> parse_traffic(const boost::json::value& json, std::string& what);
 
 // Reads and parses a file; a file that cannot be read fails with `what` naming it.
 std::optional<scenario> load_scenario(const std::string& path, std::string& what);

@@ -6,9 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 namespace gatehouse::testgw {
 namespace {
 
+namespace json = boost::json;
 using namespace std::chrono_literals;
 
 std::string error_of(std::string_view text) {
@@ -138,6 +141,29 @@ TEST(scenario_test, names_the_bad_fault) {
   const auto what = error_of(R"({"faults": [{"kind": "reconnect"}, {"kind": "explode"}]})");
 
   EXPECT_EQ(what.rfind("scenario.faults[1]: ", 0), 0u) << what;
+}
+
+TEST(scenario_test, refuses_a_close_code_a_server_cannot_send) {
+  const auto what = error_of(R"({"faults": [{"kind": "close", "code": 99999}]})");
+
+  EXPECT_EQ(what.rfind("scenario.faults[0]: ", 0), 0u) << what;
+  EXPECT_NE(what.find("99999"), std::string::npos) << what;
+}
+
+TEST(scenario_test, refuses_a_traffic_rate_that_is_negative) {
+  EXPECT_EQ(error_of(R"({"traffic": {"events_per_second": -5}})"),
+            "traffic.events_per_second: expected a non-negative number");
+}
+
+TEST(scenario_test, parse_traffic_reads_the_section_alone) {
+  std::string what;
+  const auto run = parse_traffic(json::parse(R"({"count": 3, "events_per_second": 2.5})"), what);
+
+  ASSERT_TRUE(run) << what;
+  EXPECT_EQ(run->count, 3u);
+  EXPECT_EQ(run->generator.events_per_second, 2.5);
+  EXPECT_FALSE(parse_traffic(json::parse(R"({"count": 1.5})"), what));
+  EXPECT_EQ(what, "traffic.count: expected a non-negative integer");
 }
 
 TEST(scenario_test, refuses_unknown_fields_at_every_level) {
