@@ -6,13 +6,14 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <charconv>
+#include <exception>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -87,6 +88,35 @@ std::string rest_fix(std::error_code ec) {
     return "the certificate could not be verified: give the right CA bundle with --ca-file";
   }
   return "check --api-base (it ends in /api/v10)";
+}
+
+// The application's flags from GET /applications/@me: flags_new, a decimal string that carries
+// every bit, in preference to flags (§7.5). Empty when the body has neither as a number.
+std::optional<std::uint64_t> application_flags(std::string_view body) {
+  boost::system::error_code ec;
+  const auto doc = json::parse(body, ec);
+  const json::object* app = ec ? nullptr : doc.if_object();
+  if (app == nullptr) {
+    return std::nullopt;
+  }
+
+  if (const auto* text = app->if_contains("flags_new"); text && text->is_string()) {
+    const std::string_view digits = text->get_string();
+    std::uint64_t flags = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), flags);
+    if (digits.empty() || error != std::errc{} || end != digits.data() + digits.size()) {
+      return std::nullopt;
+    }
+    return flags;
+  }
+  const auto* number = app->if_contains("flags");
+  if (number && number->is_uint64()) {
+    return number->get_uint64();
+  }
+  if (number && number->is_int64() && number->get_int64() >= 0) {
+    return static_cast<std::uint64_t>(number->get_int64());
+  }
+  return std::nullopt;
 }
 
 // The REST steps' inputs and outputs, owned by diagnose() while the io_context runs.
@@ -167,21 +197,18 @@ asio::awaitable<void> rest_steps(asio::any_io_executor ex, rest_check* check) {
     log.fail("intents", "GET /applications/@me: " + ec.message(), rest_fix(ec), exit_code::failure);
     co_return;
   }
-  std::uint64_t flags = 0;
-  boost::system::error_code jec;
-  const auto doc = json::parse(app.body, jec);
-  if (!jec && doc.is_object()) {
-    const auto& obj = doc.as_object();
-    if (const auto* n = obj.if_contains("flags_new"); n && n->is_string()) {
-      flags = std::stoull(std::string(n->as_string()));  // prefer flags_new (§7.5)
-    } else if (const auto* f = obj.if_contains("flags"); f && f->is_int64()) {
-      flags = static_cast<std::uint64_t>(f->as_int64());
-    }
+  const auto flags = application_flags(app.body);
+  if (!flags) {
+    log.fail("intents",
+             "GET /applications/@me answered without flags_new or flags as a number, so the "
+             "privileged intents cannot be checked",
+             "run again; if it repeats, check --api-base", exit_code::failure);
+    co_return;
   }
   std::string missing;
   std::string portal;
   for (const auto& p : privileged_flags) {
-    if ((intents & p.intent) != 0 && (flags & p.flags) == 0) {
+    if ((intents & p.intent) != 0 && (*flags & p.flags) == 0) {
       missing += (missing.empty() ? "" : ", ") + core::intent_names(p.intent);
       portal += (portal.empty() ? "" : ", ") + std::string(p.portal_name);
     }
@@ -311,7 +338,22 @@ int diagnose(const doctor_options& o, std::ostream& out) {
   rest_check check{o, token, intents, &log, {}};
   {
     asio::io_context io;
-    asio::co_spawn(io, rest_steps(io.get_executor(), &check), asio::detached);
+    // A throw that escapes the steps would otherwise vanish with the coroutine and leave a
+    // check unreported, which reads as a pass.
+    asio::co_spawn(io, rest_steps(io.get_executor(), &check), [&log](std::exception_ptr e) {
+      if (!e) {
+        return;
+      }
+      std::string what = "an error of unknown type";
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& error) {
+        what = error.what();
+      } catch (...) {  // not a std::exception: the text above stands
+      }
+      log.fail("REST", "the checks stopped on an unexpected error: " + what,
+               "run again with --log-level debug", exit_code::failure);
+    });
     io.run();
   }
   if (check.found.usable) {

@@ -3,9 +3,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <sstream>
+#include <thread>
 
 #include "cli/output.hpp"
+#include "core/intents.hpp"
+#include "rest/test_http_server.hpp"
 #include "testgw/server.hpp"
 
 namespace {
@@ -15,6 +20,7 @@ using gatehouse::cli::diagnose;
 using gatehouse::cli::doctor_options;
 using gatehouse::cli::exit_code;
 namespace testgw = gatehouse::testgw;
+namespace rest_testing = gatehouse::rest::testing;
 
 constexpr auto token = "test-token-not-real.abc.def";
 
@@ -39,6 +45,36 @@ struct clinic {
   }
 
   testgw::test_gateway gateway;
+};
+
+// A REST server on its own thread that answers doctor's four requests, with `application` as
+// the body of GET /applications/@me; GET /gateway/bot sends doctor on to `gateway_url`.
+struct scripted_rest {
+  scripted_rest(std::string gateway_url, std::string application)
+      : server(io,
+               [gateway_url, application](const rest_testing::recorded_request& r) {
+                 if (r.target.ends_with("/applications/@me")) {
+                   return rest_testing::canned_response{200, {}, application};
+                 }
+                 if (r.target.ends_with("/users/@me")) {
+                   return rest_testing::canned_response{200, {}, R"({"id":"1","username":"bot"})"};
+                 }
+                 return rest_testing::canned_response{
+                     200,
+                     {},
+                     R"({"url":")" + gateway_url + R"(","shards":1,"session_start_limit":)" +
+                         R"({"total":1000,"remaining":1000,"reset_after":0,"max_concurrency":1}})"};
+               }),
+        thread([this] { io.run(); }) {}
+
+  ~scripted_rest() {
+    io.stop();
+    thread.join();
+  }
+
+  boost::asio::io_context io;
+  rest_testing::test_http_server server;
+  std::thread thread;
 };
 
 bool has_line(const std::string& out, std::string_view start, std::string_view part) {
@@ -86,6 +122,47 @@ TEST(doctor_test, message_content_not_enabled_is_diagnosed_as_4014) {
   EXPECT_EQ(code, static_cast<int>(exit_code::intents));
   EXPECT_TRUE(has_line(out.str(), "[FAIL] intents", "Message Content Intent")) << out.str();
   EXPECT_TRUE(has_line(out.str(), "[FAIL] identify", "4014")) << out.str();
+}
+
+TEST(doctor_test, message_content_enabled_passes_the_intents_check) {
+  testgw::gateway_options g;
+  g.world.application_flags =
+      testgw::application_flags_for(gatehouse::core::message_content_intent);
+  clinic c(g);
+  auto o = c.options();
+  o.intents = "GUILDS,GUILD_MESSAGES,MESSAGE_CONTENT";
+  std::ostringstream out;
+
+  const int code = diagnose(o, out);
+
+  EXPECT_EQ(code, 0) << out.str();
+  EXPECT_TRUE(has_line(out.str(), "[ OK ] intents", "MESSAGE_CONTENT")) << out.str();
+}
+
+TEST(doctor_test, flags_new_that_is_not_a_number_fails_the_intents_check) {
+  clinic c;
+  scripted_rest rest(c.gateway.gateway_url(), R"({"id":"1","flags_new":"abc","flags":0})");
+  auto o = c.options();
+  o.api_base = rest.server.base_url();
+  std::ostringstream out;
+
+  const int code = diagnose(o, out);
+
+  EXPECT_EQ(code, static_cast<int>(exit_code::failure)) << out.str();
+  EXPECT_TRUE(has_line(out.str(), "[FAIL] intents", "flags_new")) << out.str();
+}
+
+TEST(doctor_test, an_application_body_that_is_not_json_fails_the_intents_check) {
+  clinic c;
+  scripted_rest rest(c.gateway.gateway_url(), "<html>");
+  auto o = c.options();
+  o.api_base = rest.server.base_url();
+  std::ostringstream out;
+
+  const int code = diagnose(o, out);
+
+  EXPECT_EQ(code, static_cast<int>(exit_code::failure)) << out.str();
+  EXPECT_TRUE(has_line(out.str(), "[FAIL] intents", "/applications/@me")) << out.str();
 }
 
 TEST(doctor_test, a_missing_token_fails_first_without_connecting) {
