@@ -46,7 +46,8 @@ std::string exit_code_help(std::string_view success) {
          "  0  " +
          std::string(success) +
          "\n"
-         "  1  another failure (network, TLS, REST unreachable)\n"
+         "  1  another failure (doctor: network, TLS or REST unreachable; run: REST refused a\n"
+         "     request for a reason other than the token)\n"
          "  2  configuration (flags, token format, intent names, a token on the command line)\n"
          "  3  authentication (close 4004, or REST 401): the token was rejected\n"
          "  4  intents (close 4013 invalid, 4014 disallowed): fix --intents or the portal\n"
@@ -187,6 +188,8 @@ std::string format_manager_event(std::chrono::system_clock::time_point t,
                         "session_starts_remaining={}",
                         e.gateway_url, e.shard_count, e.max_concurrency,
                         e.session_starts_remaining);
+    case shards::manager_event_kind::gateway_retrying:
+      return head + fmt::format("gateway_retrying delay_ms={} {}", e.delay.count(), e.message);
     case shards::manager_event_kind::starting:
       return head +
              fmt::format("starting shards={} max_concurrency={}", e.shard_count, e.max_concurrency);

@@ -7,8 +7,10 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -40,8 +42,10 @@ std::string describe_rest_failure(std::error_code ec) {
            "; the token was rejected (401): put the bot's current token in "
            "DISCORD_TOKEN or .env (Developer Portal > Bot > Reset Token)";
   }
-  if (ec == rest_error::connection_failed || ec == rest_error::server_error) {
-    return what + "; check --api-base and the network, then try again";
+  if (ec == rest::rest_condition::retryable) {
+    return what +
+           "; it is asked again until it answers: if this repeats, check --api-base and "
+           "the network";
   }
   return what + "; check --api-base";
 }
@@ -78,7 +82,11 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
   };
 
   impl(asio::io_context& io, manager_options o)
-      : io_(io), strand_(asio::make_strand(io)), options_(std::move(o)), row_timer_(strand_) {}
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        options_(std::move(o)),
+        row_timer_(strand_),
+        retry_timer_(strand_) {}
 
   // Refuses what can never work before anything is sent.
   std::error_code check_options() {
@@ -111,11 +119,29 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
     asio::co_spawn(strand_, plan(shared_from_this()), asio::detached);
   }
 
-  // Fetches GET /gateway/bot, sizes the identify queue and starts the shards (§1.3, §5.2).
+  // Fetches GET /gateway/bot, sizes the identify queue and starts the shards (§1.3, §5.2). A
+  // failure that may pass (the network, a 5xx, a 429) is asked again with a doubling wait; a
+  // refusal (401, a bad URL) is fatal at once.
   static asio::awaitable<void> plan(std::shared_ptr<impl> self) {
     std::error_code ec;
     auto info = co_await self->rest_->get_gateway_bot(ec);
-    if (self->stage_ == stage::stopping || self->stage_ == stage::stopped) {
+    auto delay = self->options_.gateway_retry_delay;
+    while (ec == rest::rest_condition::retryable && !self->stopping()) {
+      spdlog::warn("gateway_bot retrying error=\"{}\" delay_ms={}", ec.message(), delay.count());
+      self->emit({.kind = manager_event_kind::gateway_retrying,
+                  .reason = ec,
+                  .message = describe_rest_failure(ec),
+                  .delay = delay});
+      self->retry_timer_.expires_after(delay);
+      boost::system::error_code waited;
+      co_await self->retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, waited));
+      delay = std::min(delay * 2, self->options_.gateway_retry_cap);
+      if (self->stopping()) {
+        break;
+      }
+      info = co_await self->rest_->get_gateway_bot(ec);
+    }
+    if (self->stopping()) {
       self->finish_if_closed();
       co_return;
     }
@@ -416,9 +442,12 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
           .shard_count = count_});
   }
 
+  bool stopping() const { return stage_ == stage::stopping || stage_ == stage::stopped; }
+
   void stop_shards() {
     stage_ = stage::stopping;
     row_timer_.cancel();
+    retry_timer_.cancel();
     close_shards();
   }
 
@@ -467,6 +496,7 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
   asio::strand<asio::io_context::executor_type> strand_;
   manager_options options_;
   asio::steady_timer row_timer_;
+  asio::steady_timer retry_timer_;  // the wait before GET /gateway/bot is asked again
 
   std::function<void(const dispatch_event&)> dispatch_callback_;
   std::function<void(const lifecycle_event&)> lifecycle_callback_;

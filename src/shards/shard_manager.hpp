@@ -55,6 +55,12 @@ struct manager_options {
   std::chrono::milliseconds connect_timeout{15000};
   std::chrono::milliseconds handshake_timeout{10000};
 
+  // GET /gateway/bot failing for a network or server reason (after the REST client's own
+  // retries) is asked again after this wait, doubled each time up to the cap, until it answers,
+  // is refused (a 401 is fatal) or close() is called: there is nothing to connect to without it.
+  std::chrono::milliseconds gateway_retry_delay{1000};
+  std::chrono::milliseconds gateway_retry_cap{60000};
+
   // Expert and test settings for every shard (client_options::advanced).
   std::function<void(core::shard_options&)> advanced;
 };
@@ -86,11 +92,13 @@ struct shard_status {
 };
 
 enum class manager_event_kind {
-  gateway_fetched,  // GET /gateway/bot answered: `shard_count` recommended, `max_concurrency`
-  starting,         // shards are being started with `shard_count`
-  resharding,       // a 4011 came: every shard restarts with a new count
-  fatal,            // stopped for good: `reason`, `close_code`, `message`
-  stopped,          // every shard closed after close() or a fatal
+  gateway_fetched,   // GET /gateway/bot answered: `shard_count` recommended, `max_concurrency`
+  gateway_retrying,  // GET /gateway/bot failed for now: `reason`, `message`, asked again after
+                     // `delay`
+  starting,          // shards are being started with `shard_count`
+  resharding,        // a 4011 came: every shard restarts with a new count
+  fatal,             // stopped for good: `reason`, `close_code`, `message`
+  stopped,           // every shard closed after close() or a fatal
 };
 
 struct manager_event {
@@ -101,7 +109,8 @@ struct manager_event {
   std::uint32_t shard_count = 0;
   std::uint32_t max_concurrency = 0;
   std::uint32_t session_starts_remaining = 0;
-  std::string gateway_url{};  // gateway_fetched, without query
+  std::string gateway_url{};          // gateway_fetched, without query
+  std::chrono::milliseconds delay{};  // gateway_retrying
 };
 
 class shard_manager {

@@ -84,33 +84,85 @@ TEST(network_test, case_g17_resolver_failure_is_retried_with_backoff) {
   expect_backoff(reconnects(client));
 }
 
-TEST(network_test, case_g17_gateway_bot_502_once_is_retried) {
-  loopback net;
-  net.gateway.inject({.kind = testgw::fault_kind::rest_status,
-                      .status = 502,
-                      .route = "GET /gateway/bot",
-                      .count = 1});
+// A manager of one shard against the loopback gateway, at the tests' time scale.
+shards::manager_options one_shard(const loopback& net) {
   shards::manager_options m;
   m.token = std::string(test_token);
   m.api_base = net.gateway.api_base();
   m.intents = 1;
   m.shard_count = 1;
   m.advanced = scale_core;
+  return m;
+}
+
+// Runs one shard while GET /gateway/bot answers 502 `count` times; true when it became active
+// with no fatal event. `retrying` counts the manager's own retries.
+bool active_after_502s(int count, int& retrying) {
+  loopback net;
+  net.gateway.inject({.kind = testgw::fault_kind::rest_status,
+                      .status = 502,
+                      .route = "GET /gateway/bot",
+                      .count = count});
+  auto m = one_shard(net);
+  m.gateway_retry_delay = 100ms;
   shards::shard_manager manager(net.io, m);
   bool fatal = false;
   manager.on_event([&](const shards::manager_event& e) {
     fatal = fatal || e.kind == shards::manager_event_kind::fatal;
+    retrying += e.kind == shards::manager_event_kind::gateway_retrying ? 1 : 0;
   });
-  ASSERT_FALSE(manager.start());
+  EXPECT_FALSE(manager.start());
 
-  ASSERT_TRUE(run_until(
+  const bool active = run_until(
       net.io,
       [&] {
         const auto status = manager.status();
         return fatal || (!status.empty() && status[0].phase == shards::shard_phase::active);
       },
-      10s));
-  EXPECT_FALSE(fatal);
+      15s);
+  return active && !fatal;
+}
+
+TEST(network_test, case_g17_gateway_bot_502_once_is_retried) {
+  int retrying = 0;
+  EXPECT_TRUE(active_after_502s(1, retrying));
+  EXPECT_EQ(retrying, 0);  // the REST client's own retry took it
+}
+
+TEST(network_test, case_g17_gateway_bot_failing_past_the_rest_retries_is_asked_again) {
+  // Five 502s: more than the REST client's own retries (1 + 3) absorb in one call.
+  int retrying = 0;
+  EXPECT_TRUE(active_after_502s(5, retrying));
+  EXPECT_EQ(retrying, 1);
+}
+
+TEST(network_test, case_g17_close_during_the_gateway_bot_wait_stops_at_once) {
+  // Nothing listens on the REST port: every call fails, and the next is a minute away.
+  asio::io_context holder;
+  tcp::acceptor closed(holder, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto port = closed.local_endpoint().port();
+  closed.close();
+
+  loopback net;
+  auto m = one_shard(net);
+  m.api_base = "http://127.0.0.1:" + std::to_string(port) + "/api/v10";
+  m.gateway_retry_delay = 60s;
+  shards::shard_manager manager(net.io, m);
+  bool retrying = false;
+  bool stopped = false;
+  manager.on_event([&](const shards::manager_event& e) {
+    retrying = retrying || e.kind == shards::manager_event_kind::gateway_retrying;
+    stopped = stopped || e.kind == shards::manager_event_kind::stopped;
+  });
+  ASSERT_FALSE(manager.start());
+  ASSERT_TRUE(run_until(
+      net.io, [&] { return retrying; }, 15s));
+
+  const auto asked = clock_type::now();
+  manager.close();
+  ASSERT_TRUE(run_until(
+      net.io, [&] { return stopped; }, 5s));
+  EXPECT_LT(clock_type::now() - asked, 1s);
 }
 
 TEST(network_test, case_g17_black_holed_connect_ends_within_the_timeout) {
