@@ -1,7 +1,6 @@
 // `gatehouse bench`: the roles' flags, their logging, and what the roles share.
 #include "cli/bench.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
 
@@ -24,9 +23,7 @@ using role_function = std::function<int(const bench_flags&)>;
 
 // Logs go to stderr at warn by default: a role logs nothing per event.
 int run_role(const std::string& name, const role_function& role, const bench_flags& flags) {
-  auto logger = spdlog::stderr_color_mt("bench");
-  spdlog::set_default_logger(logger);
-  apply_log_level(flags.log_level);
+  start_stderr_log("bench", flags.log_level);
 
   try {
     return role(flags);

@@ -7,7 +7,6 @@
 
 #include <simdjson.h>
 #include <spdlog/fmt/fmt.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -415,9 +414,7 @@ void add_demo_command(CLI::App& app) {
   add_log_level_option(*cmd, flags->log_level, "library log level on stderr");
 
   cmd->callback([flags] {
-    auto logger = spdlog::stderr_color_mt("demo");
-    spdlog::set_default_logger(logger);
-    apply_log_level(flags->log_level);
+    start_stderr_log("demo", flags->log_level);
 
     scene s(*flags);
     if (s.play() != 0) {

@@ -3,7 +3,6 @@
 #include "cli/doctor.hpp"
 
 #include <spdlog/fmt/fmt.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -377,9 +376,7 @@ void add_doctor_command(CLI::App& app) {
   add_log_level_option(*cmd, *log_level, "library log level on stderr");
 
   cmd->callback([options, log_level] {
-    auto logger = spdlog::stderr_color_mt("doctor");
-    spdlog::set_default_logger(logger);
-    apply_log_level(*log_level);
+    start_stderr_log("doctor", *log_level);
 
     const int code = diagnose(*options, std::cout);
     if (code != 0) {

@@ -1,6 +1,7 @@
 // The shared --log-level option.
 #include "cli/log_level.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <vector>
@@ -28,7 +29,9 @@ CLI::Option* add_log_level_option(CLI::App& cmd, std::string& level, const std::
       ->capture_default_str();
 }
 
-void apply_log_level(const std::string& level) {
+void start_stderr_log(const std::string& name, const std::string& level) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt(name));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ [%n] %^%l%$ %v", spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(level));
 }
 

@@ -12,7 +12,8 @@ namespace gatehouse::cli {
 // info, warn, error, critical, off); the help text lists them after `what`.
 CLI::Option* add_log_level_option(CLI::App& cmd, std::string& level, const std::string& what);
 
-// Sets spdlog's level from a name add_log_level_option accepted.
-void apply_log_level(const std::string& level);
+// Makes the default logger write to stderr under `name`, with UTC timestamps (as the lines on
+// stdout have), at `level`, a name add_log_level_option accepted.
+void start_stderr_log(const std::string& name, const std::string& level);
 
 }  // namespace gatehouse::cli

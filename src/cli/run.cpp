@@ -2,7 +2,6 @@
 // close, prints the events, and exits with the code of what went wrong.
 #include "cli/run.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -32,7 +31,8 @@ struct run_flags {
   std::string intents = "GUILDS,GUILD_MESSAGES,DIRECT_MESSAGES";
   std::string shard = "auto";
   std::string compress = "zlib-stream";
-  std::string log_level = "info";
+  // stdout already has every event and lifecycle step: stderr is for what goes wrong.
+  std::string log_level = "warn";
   std::string ca_file;
   std::string env_file = ".env";
   std::string token;  // only so that --token can be refused with a useful message
@@ -97,9 +97,7 @@ shards::manager_options configure(const run_flags& f) {
 }
 
 int run(const run_flags& flags) {
-  auto logger = spdlog::stderr_color_mt("run");
-  spdlog::set_default_logger(logger);
-  apply_log_level(flags.log_level);
+  start_stderr_log("run", flags.log_level);
 
   shards::manager_options options;
   try {

@@ -8,7 +8,6 @@
 #include "testgw/server.hpp"
 #include "testgw/traffic_generator.hpp"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -184,9 +183,7 @@ std::string control_url(std::string api_base) {
 }
 
 int serve(const serve_flags& flags) {
-  auto logger = spdlog::stderr_color_mt("serve");
-  spdlog::set_default_logger(logger);
-  apply_log_level(flags.log_level);
+  start_stderr_log("serve", flags.log_level);
 
   auto s = configure(flags);
   if (!s) {
