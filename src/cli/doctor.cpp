@@ -20,6 +20,7 @@
 #include "cli/log_level.hpp"
 #include "cli/output.hpp"
 #include "core/close_code.hpp"
+#include "core/error.hpp"
 #include "core/intents.hpp"
 #include "rest/rest_client.hpp"
 #include "rest/rest_error.hpp"
@@ -264,6 +265,15 @@ void gateway_steps(const doctor_options& o, const std::string& token, std::uint3
         if (!connected) {
           log.fail("gateway connect", found.gateway_url + ": " + e.reason.message(),
                    "check the network; for a certificate error give --ca-file", exit_code::failure);
+          finish();
+        } else if (e.reason == gatehouse::error::session_invalidated) {
+          // Op 9 in answer to an identify: the identify rate limit or the session budget.
+          log.fail("identify",
+                   "the gateway refused the identify (op 9 Invalid Session): another session "
+                   "with this token identified in the last 5 seconds (a running copy of the "
+                   "bot, or doctor itself just now), or the session starts are used up",
+                   "stop other copies of the bot, wait 5 seconds and run again",
+                   exit_code::failure);
           finish();
         } else {
           log.fail("identify", "the connection was replaced: " + e.reason.message(),

@@ -98,6 +98,19 @@ TEST(doctor_test, a_healthy_setup_passes_every_step) {
   EXPECT_EQ(out.str().find("[FAIL]"), std::string::npos) << out.str();
 }
 
+TEST(doctor_test, a_second_run_inside_the_identify_window_says_to_wait) {
+  clinic c;  // one identify per 5 s, as Discord allows
+  std::ostringstream first;
+  ASSERT_EQ(diagnose(c.options(), first), 0) << first.str();
+  std::ostringstream second;
+
+  const int code = diagnose(c.options(), second);
+
+  EXPECT_EQ(code, static_cast<int>(exit_code::failure));
+  EXPECT_TRUE(has_line(second.str(), "[FAIL] identify", "op 9")) << second.str();
+  EXPECT_TRUE(has_line(second.str(), "", "wait 5 seconds")) << second.str();
+}
+
 TEST(doctor_test, a_wrong_token_is_diagnosed_as_401) {
   clinic c;
   std::ostringstream out;
