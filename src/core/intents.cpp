@@ -72,10 +72,6 @@ bool lookup(std::string_view name, std::uint32_t& bit) {
   return false;
 }
 
-bool is_separator(char c) {
-  return c == ',' || c == '|' || c == ' ' || c == '\t';
-}
-
 }  // namespace
 
 std::span<const intent_info> all_intents() {
@@ -85,10 +81,17 @@ std::span<const intent_info> all_intents() {
 std::uint32_t parse_intents(std::string_view text, std::error_code& ec, std::string* unknown_name) {
   ec.clear();
 
-  // A plain number is taken as the bitfield itself.
-  std::uint32_t number = 0;
-  const auto [end, rc] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (!text.empty() && rc == std::errc{} && end == text.data() + text.size()) {
+  // A plain number is taken as the bitfield itself; one that a uint32 cannot hold, negative ones
+  // included, is out of range rather than an unknown name.
+  const bool is_negative = text.starts_with('-');
+  const auto digits = text.substr(is_negative ? 1 : 0);
+  if (!digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+    std::uint32_t number = 0;
+    const auto rc = std::from_chars(digits.data(), digits.data() + digits.size(), number).ec;
+    if (is_negative || rc == std::errc::result_out_of_range) {
+      ec = std::make_error_code(std::errc::result_out_of_range);
+      return 0;
+    }
     if ((number & ~defined_intents) != 0) {
       ec = error::undefined_intent_bits;
       return 0;
@@ -96,37 +99,43 @@ std::uint32_t parse_intents(std::string_view text, std::error_code& ec, std::str
     return number;
   }
 
+  // Names between ',' or '|', each of which may hold several names separated by blanks; an empty
+  // one ("GUILDS,,") is refused, since it is more likely a name lost in editing than padding.
   std::uint32_t mask = 0;
-  std::size_t pos = 0;
-  bool any = false;
-  while (pos < text.size()) {
-    while (pos < text.size() && is_separator(text[pos])) {
-      ++pos;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto stop = text.find_first_of(",|", start);
+    if (stop == std::string_view::npos) {
+      stop = text.size();
     }
-    std::size_t stop = pos;
-    while (stop < text.size() && !is_separator(text[stop])) {
-      ++stop;
-    }
-    if (stop == pos) {
-      break;
-    }
+    const auto item = text.substr(start, stop - start);
+    start = stop + 1;
 
-    std::uint32_t bit = 0;
-    if (!lookup(text.substr(pos, stop - pos), bit)) {
-      ec = error::unknown_intent;
-      if (unknown_name != nullptr) {
-        *unknown_name = text.substr(pos, stop - pos);
+    bool any = false;
+    std::size_t pos = 0;
+    while (pos < item.size()) {
+      pos = item.find_first_not_of(" \t", pos);
+      if (pos == std::string_view::npos) {
+        break;
       }
+      const auto name = item.substr(pos, item.find_first_of(" \t", pos) - pos);
+      pos += name.size();
+
+      std::uint32_t bit = 0;
+      if (!lookup(name, bit)) {
+        ec = error::unknown_intent;
+        if (unknown_name != nullptr) {
+          *unknown_name = name;
+        }
+        return 0;
+      }
+      mask |= bit;
+      any = true;
+    }
+    if (!any) {
+      ec = error::unknown_intent;
       return 0;
     }
-    mask |= bit;
-    any = true;
-    pos = stop;
-  }
-
-  if (!any) {
-    ec = error::unknown_intent;
-    return 0;
   }
 
   return mask;

@@ -34,7 +34,9 @@ inline constexpr std::uint32_t privileged_intents =
 // Parses "GUILDS,GUILD_MESSAGES|MESSAGE_CONTENT" (names case-insensitive, separated by commas,
 // '|' or spaces; the former names GUILD_BANS and GUILD_EMOJIS_AND_STICKERS accepted) or a
 // decimal number. Fails with error::unknown_intent (the name is stored in `unknown_name` when
-// given) or error::undefined_intent_bits.
+// given; nothing is stored for an empty name between separators, or empty text),
+// error::undefined_intent_bits, or std::errc::result_out_of_range for a number a uint32 cannot
+// hold.
 std::uint32_t parse_intents(std::string_view text, std::error_code& ec,
                             std::string* unknown_name = nullptr);
 

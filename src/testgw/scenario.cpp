@@ -161,7 +161,7 @@ void read_privileged(section& s, std::uint32_t& flags) {
         s.fail("privileged_intents", "expected intent names");
         return;
       }
-      names += std::string(item.as_string()) + ",";
+      names += (names.empty() ? "" : ",") + std::string(item.as_string());
     }
   } else {
     s.fail("privileged_intents", "expected intent names");

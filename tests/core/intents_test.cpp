@@ -45,6 +45,24 @@ TEST(intents_test, empty_text_is_an_error) {
   EXPECT_EQ(ec, error::unknown_intent);
 }
 
+TEST(intents_test, empty_name_between_separators_is_an_error) {
+  for (const auto text : {"GUILDS,,", ",GUILDS", "GUILDS||GUILD_MESSAGES", "GUILDS, ,GUILDS"}) {
+    std::error_code ec;
+    std::string unknown = "unchanged";
+    EXPECT_EQ(parse_intents(text, ec, &unknown), 0u) << text;
+    EXPECT_EQ(ec, error::unknown_intent) << text;
+    EXPECT_EQ(unknown, "unchanged") << text;
+  }
+}
+
+TEST(intents_test, number_a_uint32_cannot_hold_is_out_of_range) {
+  for (const auto text : {"4294967296", "99999999999999999999", "-1", "-0"}) {
+    std::error_code ec;
+    EXPECT_EQ(parse_intents(text, ec), 0u) << text;
+    EXPECT_EQ(ec, std::errc::result_out_of_range) << text;
+  }
+}
+
 TEST(intents_test, undefined_bits_in_a_number_are_an_error) {
   std::error_code ec;
   parse_intents(std::to_string(1u << 30), ec);
