@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <system_error>
 
 #include "core/error.hpp"
 #include "core/intents.hpp"
@@ -23,15 +24,25 @@ env_lookup process_environment() {
 }
 
 token_config load_token(const env_lookup& env, const std::filesystem::path& dotenv_path) {
-  // The environment wins over the file, as with every .env loader.
+  // The environment wins over the file, as with every .env loader. An empty variable counts as
+  // unset: `DISCORD_TOKEN= gatehouse run` or an empty CI secret should not hide the file.
   std::optional<std::string> raw = env(token_variable);
+  if (raw && raw->empty()) {
+    raw.reset();
+  }
   std::string source(token_variable);
+
+  // The file is read only when needed, so a missing .env is fine when the environment has it.
   if (!raw) {
-    if (const auto file = read_dotenv(dotenv_path)) {
-      if (const auto it = file->find(token_variable); it != file->end()) {
-        raw = it->second;
-        source = dotenv_path.string();
-      }
+    const auto file = read_dotenv(dotenv_path);
+    if (!file) {
+      throw config_error("no token: DISCORD_TOKEN is not set, and cannot read " +
+                         dotenv_path.string() + ": " +
+                         std::make_error_code(std::errc::no_such_file_or_directory).message());
+    }
+    if (const auto it = file->find(token_variable); it != file->end()) {
+      raw = it->second;
+      source = dotenv_path.string();
     }
   }
   if (!raw) {
@@ -70,9 +81,16 @@ std::uint32_t load_intents(std::string_view text) {
   std::error_code ec;
   std::string unknown;
   const auto mask = core::parse_intents(text, ec, &unknown);
+  if (ec == std::errc::result_out_of_range) {
+    throw config_error("intents " + std::string(text) +
+                       " out of range: a number takes 0 to 4294967295, with only the bits of " +
+                       "defined intents set");
+  }
   if (ec == error::unknown_intent) {
-    const auto what =
-        unknown.empty() ? std::string("no intent given") : "unknown intent \"" + unknown + "\"";
+    const bool is_blank = text.find_first_not_of(" \t,|") == std::string_view::npos;
+    const auto what = !unknown.empty() ? "unknown intent \"" + unknown + "\""
+                      : is_blank       ? std::string("no intent given")
+                                       : "empty intent name in \"" + std::string(text) + "\"";
     throw config_error(what + "; valid names: " + core::valid_intent_names());
   }
   if (ec) {

@@ -27,10 +27,11 @@ struct token_config {
   std::string source;  // where it came from: "DISCORD_TOKEN" or the .env file's path
 };
 
-// The token from DISCORD_TOKEN in the environment, or else from DISCORD_TOKEN in the .env file
-// at `dotenv_path`. Surrounding whitespace and quotes are trimmed and one leading "Bot " is
-// removed, with a warning. Throws config_error when there is no token, or it holds inner
-// whitespace or control characters; the message says where the token came from, never what it is.
+// The token from DISCORD_TOKEN in the environment (empty counts as unset), or else from
+// DISCORD_TOKEN in the .env file at `dotenv_path`, which is read only then. Surrounding whitespace
+// and quotes are trimmed and one leading "Bot " is removed, with a warning. Throws config_error
+// when there is no token, or it holds inner whitespace or control characters, or the file cannot be
+// read; the message says where the token came from, never what it is.
 token_config load_token(const env_lookup& env, const std::filesystem::path& dotenv_path);
 
 // Intents from "GUILDS,GUILD_MESSAGES,MESSAGE_CONTENT" (names case-insensitive) or a number.

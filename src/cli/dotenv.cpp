@@ -1,8 +1,9 @@
 // .env file parsing.
 #include "cli/dotenv.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
-#include <sstream>
 
 namespace gatehouse::cli {
 
@@ -36,12 +37,23 @@ bool is_key(std::string_view key) {
   return true;
 }
 
-[[noreturn]] void refuse(std::size_t line, std::string_view fault) {
-  throw config_error(".env line " + std::to_string(line) + ": " + std::string(fault));
+// Where a fault is: the file's name and the line number.
+struct position {
+  std::string_view source;
+  std::size_t line = 0;
+};
+
+[[noreturn]] void refuse(position at, std::string_view fault) {
+  throw config_error(std::string(at.source) + " line " + std::to_string(at.line) + ": " +
+                     std::string(fault));
+}
+
+[[noreturn]] void cannot_read(const std::filesystem::path& path, std::string_view reason) {
+  throw config_error("cannot read " + path.string() + ": " + std::string(reason));
 }
 
 // The value after `=`: quoted, or bare up to an inline comment.
-std::string parse_value(std::string_view raw, std::size_t line) {
+std::string parse_value(std::string_view raw, position at) {
   raw = trim(raw);
   if (raw.empty()) {
     return {};
@@ -69,13 +81,13 @@ std::string parse_value(std::string_view raw, std::size_t line) {
     value += raw[i];
   }
   if (i == raw.size()) {
-    refuse(line, "unterminated quoted value");
+    refuse(at, "unterminated quoted value");
   }
 
   // After the closing quote only a comment may follow.
   const auto rest = trim(raw.substr(i + 1));
   if (!rest.empty() && rest.front() != '#') {
-    refuse(line, "text after the closing quote");
+    refuse(at, "text after the closing quote");
   }
 
   return value;
@@ -83,9 +95,9 @@ std::string parse_value(std::string_view raw, std::size_t line) {
 
 }  // namespace
 
-dotenv_values parse_dotenv(std::string_view text) {
+dotenv_values parse_dotenv(std::string_view text, std::string_view source) {
   dotenv_values values;
-  std::size_t number = 0;
+  position at{source};
 
   // Editors on Windows start UTF-8 files with a byte order mark; it is not part of the key.
   constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
@@ -97,7 +109,7 @@ dotenv_values parse_dotenv(std::string_view text) {
     const auto end = text.find('\n');
     std::string_view line = text.substr(0, end);
     text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
-    ++number;
+    ++at.line;
 
     // CRLF files leave a carriage return at the end of each line.
     if (line.ends_with('\r')) {
@@ -113,13 +125,13 @@ dotenv_values parse_dotenv(std::string_view text) {
 
     const auto eq = line.find('=');
     if (eq == std::string_view::npos) {
-      refuse(number, "expected KEY=VALUE");
+      refuse(at, "expected KEY=VALUE");
     }
     const auto key = trim(line.substr(0, eq));
     if (!is_key(key)) {
-      refuse(number, "invalid key");
+      refuse(at, "invalid key");
     }
-    values.insert_or_assign(std::string(key), parse_value(line.substr(eq + 1), number));
+    values.insert_or_assign(std::string(key), parse_value(line.substr(eq + 1), at));
   }
 
   return values;
@@ -127,18 +139,38 @@ dotenv_values parse_dotenv(std::string_view text) {
 
 std::optional<dotenv_values> read_dotenv(const std::filesystem::path& path) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  const auto status = std::filesystem::status(path, ec);
+  if (status.type() == std::filesystem::file_type::not_found) {
     return std::nullopt;
   }
-
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in) {
-    throw config_error("cannot read " + path.string());
+  if (ec) {
+    cannot_read(path, ec.message());
   }
 
-  return parse_dotenv(text.str());
+  // A device or a pipe (/dev/zero, /dev/stdin) may never end, and a directory reads as nothing.
+  if (status.type() == std::filesystem::file_type::directory) {
+    cannot_read(path, std::make_error_code(std::errc::is_a_directory).message());
+  }
+  if (status.type() != std::filesystem::file_type::regular) {
+    cannot_read(path, "not a regular file");
+  }
+
+  // One byte past the limit tells a file that is too large, even one still growing.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    cannot_read(path, std::strerror(errno));
+  }
+  std::string text(max_dotenv_size + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) {
+    cannot_read(path, "read failed");
+  }
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_dotenv_size) {
+    cannot_read(path, "larger than " + std::to_string(max_dotenv_size / 1024) + " KiB");
+  }
+
+  return parse_dotenv(text, path.string());
 }
 
 }  // namespace gatehouse::cli

@@ -2,6 +2,7 @@
 // values, `#` comments and LF or CRLF line ends.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -20,13 +21,18 @@ class config_error : public std::runtime_error {
 
 using dotenv_values = std::map<std::string, std::string, std::less<>>;
 
+// A .env file holds a few short lines; anything larger is not one, and reading stops there.
+inline constexpr std::size_t max_dotenv_size = 64 * 1024;
+
 // Parses the text of a .env file. Double-quoted values understand \n, \t, \" and \\; single-
 // quoted values are taken literally; unquoted values end at a ` #` comment and are trimmed. A
-// later line replaces an earlier one with the same key. Throws config_error naming the line.
-dotenv_values parse_dotenv(std::string_view text);
+// later line replaces an earlier one with the same key. Throws config_error naming `source` (the
+// file) and the line.
+dotenv_values parse_dotenv(std::string_view text, std::string_view source = ".env");
 
-// Reads and parses the file at `path`; nothing when it does not exist. Throws config_error when
-// it exists but cannot be read or parsed.
+// Reads and parses the file at `path`; nothing when it does not exist. Throws config_error naming
+// the path when it exists but is not a regular file, is larger than max_dotenv_size, or cannot be
+// read or parsed.
 std::optional<dotenv_values> read_dotenv(const std::filesystem::path& path);
 
 }  // namespace gatehouse::cli

@@ -4,6 +4,7 @@
 
 #include "cli/log_level.hpp"
 #include "core/intents.hpp"
+#include "core/token.hpp"
 #include "testgw/scenario.hpp"
 #include "testgw/server.hpp"
 #include "testgw/traffic_generator.hpp"
@@ -14,7 +15,9 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -254,6 +257,48 @@ int serve(const serve_flags& flags) {
   return 0;
 }
 
+// A client normalises its token before sending it, so a token that normalising would change (empty,
+// quoted, with a "Bot " prefix or with whitespace inside) could never be matched.
+const CLI::Validator bare_token(
+    [](const std::string& token) -> std::string {
+      std::error_code ec;
+      const auto normalized = core::normalize_token(token, ec);
+      if (ec || normalized.had_bot_prefix || normalized.value != token) {
+        return "takes the bare token a client sends: not empty, with no quotes, \"Bot \" prefix, "
+               "whitespace or control characters";
+      }
+      return {};
+    },
+    "TOKEN");
+
+// A count, checked as text: CLI11 turns "-1" into the largest value of an unsigned option, and its
+// numeric ranges print the largest double in their message.
+CLI::Validator at_least(std::uint64_t min) {
+  return CLI::Validator(
+      [min](const std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const auto [end, rc] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (rc != std::errc{} || end != text.data() + text.size() || value < min) {
+          return "takes a whole number, " + std::to_string(min) + " or more";
+        }
+        return {};
+      },
+      "INT>=" + std::to_string(min));
+}
+
+// A rate of events per second: CLI::NonNegativeNumber lets NaN through, since it compares false.
+const CLI::Validator events_per_second(
+    [](const std::string& text) -> std::string {
+      double rate = -1;
+      const auto [end, rc] = std::from_chars(text.data(), text.data() + text.size(), rate);
+      if (rc != std::errc{} || end != text.data() + text.size() || !std::isfinite(rate) ||
+          rate < 0) {
+        return "takes a finite number of events per second, 0 or more";
+      }
+      return {};
+    },
+    "RATE");
+
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
@@ -266,35 +311,50 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--port", flags->port, "main port: REST, /control, WebSocket (0: any)");
   cmd->add_option("--resume-port", flags->resume_port, "resume_gateway_url port (0: any)");
-  cmd->add_option("--token", flags->token, "the bare bot token clients must send");
-  cmd->add_option("--heartbeat-interval", flags->heartbeat_interval_ms, "Hello interval, ms");
-  cmd->add_option("--heartbeat-grace", flags->heartbeat_grace_ms, "4009 after interval+grace, ms");
-  cmd->add_option("--session-window", flags->session_window_ms, "resumable after a drop, ms");
-  cmd->add_option("--max-concurrency", flags->max_concurrency, "identify buckets per 5 s");
+  cmd->add_option("--token", flags->token, "the bare bot token clients must send")
+      ->check(bare_token);
+  // A Hello interval, identify buckets or recommended shards of 0 are values Discord never sends.
+  cmd->add_option("--heartbeat-interval", flags->heartbeat_interval_ms, "Hello interval, ms")
+      ->check(at_least(1));
+  cmd->add_option("--heartbeat-grace", flags->heartbeat_grace_ms, "4009 after interval+grace, ms")
+      ->check(at_least(0));
+  cmd->add_option("--session-window", flags->session_window_ms, "resumable after a drop, ms")
+      ->check(at_least(0));
+  cmd->add_option("--max-concurrency", flags->max_concurrency, "identify buckets per 5 s")
+      ->check(at_least(1));
   cmd->add_option("--identify-window", flags->identify_window_ms,
-                  "one identify per bucket per this many ms (0: no wait; default 5000)");
-  cmd->add_option("--shards", flags->shards, "shards GET /gateway/bot recommends");
-  cmd->add_option("--session-starts", flags->session_starts, "identifies allowed in the window");
+                  "one identify per bucket per this many ms (0: no wait; default 5000)")
+      ->check(at_least(0));
+  cmd->add_option("--shards", flags->shards, "shards GET /gateway/bot recommends")
+      ->check(at_least(1));
+  cmd->add_option("--session-starts", flags->session_starts, "identifies allowed in the window")
+      ->check(at_least(0));
   cmd->add_flag("--tls", flags->tls, "wss:// and https:// (self-signed unless --cert/--key)");
   cmd->add_option("--cert", flags->cert_file, "PEM certificate chain")->check(CLI::ExistingFile);
   cmd->add_option("--key", flags->key_file, "PEM private key")->check(CLI::ExistingFile);
   cmd->add_option("--write-cert", flags->cert_out,
                   "with --tls and no --cert: write the generated certificate here (PEM)");
-  cmd->add_option("--guilds", flags->guilds, "guilds in the world");
-  cmd->add_option("--users", flags->users, "human users in the world");
-  cmd->add_option("--max-guilds-per-shard", flags->max_guilds_per_shard, "4011 above this");
+  cmd->add_option("--guilds", flags->guilds, "guilds in the world")->check(at_least(0));
+  cmd->add_option("--users", flags->users, "human users in the world")->check(at_least(0));
+  cmd->add_option("--max-guilds-per-shard", flags->max_guilds_per_shard, "4011 above this")
+      ->check(at_least(0));
   cmd->add_option("--privileged", flags->privileged,
                   "privileged intents the application has enabled, or none");
-  cmd->add_option("--rate", flags->rate, "generated events per second (0: as fast as possible)");
-  cmd->add_option("--traffic-count", flags->traffic_count, "events to generate (0: no end)");
+  cmd->add_option("--rate", flags->rate, "generated events per second (0: as fast as possible)")
+      ->check(events_per_second);
+  cmd->add_option("--traffic-count", flags->traffic_count, "events to generate (0: no end)")
+      ->check(at_least(0));
   cmd->add_option("--bench-events", flags->bench_events,
                   "benchmark stream: dispatches each identified session gets before BENCH_DONE "
-                  "(0: off)");
-  cmd->add_option("--seed", flags->seed, "seed of the world, the traffic and the bench stream");
+                  "(0: off)")
+      ->check(at_least(0));
+  cmd->add_option("--seed", flags->seed, "seed of the world, the traffic and the bench stream")
+      ->check(at_least(0));
   cmd->add_option("--report", flags->report_file, "write the report JSON here on exit");
   add_log_level_option(*cmd, flags->log_level, "log level on stderr");
   cmd->add_option("--generate-only", flags->generate_only,
-                  "measure the generator with this many events, print JSON, exit");
+                  "measure the generator with this many events, print JSON, exit")
+      ->check(at_least(0));
 
   cmd->callback([flags] {
     const int code = serve(*flags);

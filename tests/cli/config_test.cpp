@@ -102,15 +102,71 @@ TEST(config_test, empty_token_is_refused) {
   EXPECT_THROW(load_token(fake_env({{"DISCORD_TOKEN", "  \"\" "}}), no_file), config_error);
 }
 
-TEST(config_test, missing_token_names_both_places_to_put_it) {
+// The config_error message load_token throws, or "no error".
+std::string refusal(const env_lookup& env, const std::filesystem::path& dotenv_path) {
   try {
-    load_token(fake_env({}), no_file);
-    FAIL() << "no error";
+    load_token(env, dotenv_path);
   } catch (const config_error& e) {
-    EXPECT_STREQ(
-        e.what(),
-        "no token: set DISCORD_TOKEN in the environment or in /nonexistent/gatehouse/.env");
+    return e.what();
   }
+  return "no error";
+}
+
+TEST(config_test, missing_token_names_both_places_to_put_it) {
+  dotenv_file file("OTHER=1\n");
+
+  EXPECT_EQ(refusal(fake_env({}), file.path()),
+            "no token: set DISCORD_TOKEN in the environment or in " + file.path().string());
+}
+
+TEST(config_test, missing_dotenv_file_without_a_token_in_the_environment_says_so) {
+  EXPECT_EQ(refusal(fake_env({}), no_file),
+            "no token: DISCORD_TOKEN is not set, and cannot read /nonexistent/gatehouse/.env: No "
+            "such file or directory");
+}
+
+TEST(config_test, empty_variable_counts_as_unset_so_the_dotenv_file_is_read) {
+  dotenv_file file("DISCORD_TOKEN=test-token-not-real.abc.def\n");
+  const auto t = load_token(fake_env({{"DISCORD_TOKEN", ""}}), file.path());
+
+  EXPECT_EQ(t.token, bare);
+  EXPECT_EQ(t.source, file.path().string());
+}
+
+TEST(config_test, dotenv_directory_is_refused_naming_it) {
+  const auto dir = std::filesystem::temp_directory_path();
+
+  EXPECT_EQ(refusal(fake_env({}), dir), "cannot read " + dir.string() + ": Is a directory");
+}
+
+TEST(config_test, dotenv_device_is_refused_before_reading_it) {
+  EXPECT_EQ(refusal(fake_env({}), "/dev/zero"), "cannot read /dev/zero: not a regular file");
+}
+
+TEST(config_test, dotenv_file_over_64_kib_is_refused_naming_it) {
+  dotenv_file file("DISCORD_TOKEN=test-token-not-real.abc.def\n" +
+                   std::string(max_dotenv_size, '#'));
+
+  EXPECT_EQ(refusal(fake_env({}), file.path()),
+            "cannot read " + file.path().string() + ": larger than 64 KiB");
+}
+
+TEST(config_test, dotenv_file_of_exactly_64_kib_is_read) {
+  const std::string line = "DISCORD_TOKEN=test-token-not-real.abc.def\n";
+  dotenv_file file(line + "#" + std::string(max_dotenv_size - line.size() - 2, '-') + "\n");
+
+  EXPECT_EQ(std::filesystem::file_size(file.path()), max_dotenv_size);
+  EXPECT_EQ(load_token(fake_env({}), file.path()).token, bare);
+}
+
+TEST(config_test, dotenv_parse_error_names_the_real_path) {
+  dotenv_file file("\x7f\x45LF\x02=junk\n");
+
+  EXPECT_EQ(refusal(fake_env({}), file.path()), file.path().string() + " line 1: invalid key");
+}
+
+TEST(config_test, dotenv_is_not_read_when_the_environment_has_the_token) {
+  EXPECT_EQ(load_token(fake_env({{"DISCORD_TOKEN", std::string(bare)}}), "/dev/zero").token, bare);
 }
 
 TEST(config_test, intents_by_name_are_case_insensitive) {
@@ -132,6 +188,41 @@ TEST(config_test, unknown_intent_lists_the_valid_names) {
     EXPECT_NE(what.find("GUILD_MESSAGES"), std::string::npos);
     EXPECT_NE(what.find("MESSAGE_CONTENT (privileged)"), std::string::npos);
   }
+}
+
+// The config_error message load_intents throws, or "no error".
+std::string intents_refusal(std::string_view text) {
+  try {
+    load_intents(text);
+  } catch (const config_error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+TEST(config_test, intents_number_too_large_is_out_of_range) {
+  EXPECT_EQ(intents_refusal("99999999999999999999")
+                .find("intents 99999999999999999999 out of range: a number takes 0 to 4294967295"),
+            0u);
+  EXPECT_EQ(intents_refusal("4294967296").find("intents 4294967296 out of range"), 0u);
+}
+
+TEST(config_test, negative_intents_are_out_of_range) {
+  EXPECT_EQ(intents_refusal("-1").find("intents -1 out of range"), 0u);
+}
+
+TEST(config_test, empty_intent_name_between_commas_is_refused) {
+  EXPECT_EQ(intents_refusal("GUILDS,,").find("empty intent name in \"GUILDS,,\"; valid names: "),
+            0u);
+  EXPECT_EQ(intents_refusal(",GUILDS").find("empty intent name"), 0u);
+  EXPECT_EQ(intents_refusal("GUILDS, ,GUILD_MESSAGES").find("empty intent name"), 0u);
+  EXPECT_EQ(intents_refusal(" , ").find("no intent given"), 0u);
+}
+
+TEST(config_test, intents_separated_by_commas_and_spaces_are_taken) {
+  EXPECT_EQ(load_intents("GUILDS, GUILD_MESSAGES | MESSAGE_CONTENT DIRECT_MESSAGES"),
+            core::guilds_intent | core::guild_messages_intent | core::message_content_intent |
+                core::direct_messages_intent);
 }
 
 TEST(config_test, undefined_intent_bits_are_refused) {

@@ -72,6 +72,15 @@ TEST(dotenv_test, unterminated_quote_is_refused_without_echoing_the_value) {
   }
 }
 
+TEST(dotenv_test, fault_names_the_file_it_was_read_from) {
+  try {
+    parse_dotenv("A=1\nB='x\n", "config/bot.env");
+    FAIL() << "no error";
+  } catch (const config_error& e) {
+    EXPECT_STREQ(e.what(), "config/bot.env line 2: unterminated quoted value");
+  }
+}
+
 TEST(dotenv_test, invalid_key_is_refused) {
   EXPECT_THROW(parse_dotenv("1KEY=x\n"), config_error);
   EXPECT_THROW(parse_dotenv("MY KEY=x\n"), config_error);
