@@ -82,4 +82,12 @@ std::string describe_fatal_close(std::uint16_t code, std::uint32_t requested_int
   return text;
 }
 
+bool is_sendable_close_code(std::int64_t code) {
+  // 1004 is reserved, and 1005, 1006 and 1015 only ever report a close that carried no code,
+  // ended without a close frame or failed TLS; below 1000 is unused and above 4999 is not a
+  // close code at all.
+  const bool reserved = code == 1004 || code == 1005 || code == 1006 || code == 1015;
+  return code >= 1000 && code <= 4999 && !reserved;
+}
+
 }  // namespace gatehouse::core

@@ -26,6 +26,10 @@ enum class close_code : std::uint16_t {
   disallowed_intents = 4014,
 };
 
+// Whether an endpoint may put `code` in a close frame (RFC 6455 §7.4): 1000-4999 except 1004,
+// 1005, 1006 and 1015. Takes a wide integer so that a value is checked before it is narrowed.
+bool is_sendable_close_code(std::int64_t code);
+
 // The code gatehouse closes with when it means to resume: in the 4000 range, so the session
 // survives (1000 and 1001 destroy it, §3.9), and not one Discord assigns a meaning to.
 inline constexpr std::uint16_t resume_close_code = 4900;

@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/close_code.hpp"
+
 namespace gatehouse::testgw {
 namespace {
 
@@ -135,14 +137,6 @@ bool is_lasting(fault_kind kind) {
   return static_cast<int>(kind) >= static_cast<int>(fault_kind::go_silent);
 }
 
-bool is_sendable_close_code(std::int64_t code) {
-  // RFC 6455 §7.4: 1004 is reserved, and 1005, 1006 and 1015 only ever report a close that
-  // carried no code, ended without a close frame or failed TLS; below 1000 is unused and
-  // above 4999 is not a close code at all.
-  const bool reserved = code == 1004 || code == 1005 || code == 1006 || code == 1015;
-  return code >= 1000 && code <= 4999 && !reserved;
-}
-
 std::optional<fault> parse_fault(const json::value& value, std::string& what) {
   const json::object* o = value.if_object();
   if (o == nullptr) {
@@ -195,7 +189,7 @@ std::optional<fault> parse_fault(const json::value& value, std::string& what) {
     what = "rest_status needs a 4xx or 5xx status";
     return std::nullopt;
   }
-  if (!is_sendable_close_code(code)) {
+  if (!core::is_sendable_close_code(code)) {
     what = "close code " + std::to_string(code) +
            " cannot be sent: use 1000-4999 except 1004, 1005, 1006 and 1015";
     return std::nullopt;

@@ -75,10 +75,6 @@ struct fault {
   milliseconds lasting{0};
 };
 
-// Whether a server may put `code` in a close frame (RFC 6455 §7.4): 1000-4999 except 1004,
-// 1005, 1006 and 1015. Takes a wide integer so that a value is checked before it is narrowed.
-bool is_sendable_close_code(std::int64_t code);
-
 // Reads {"kind":"close","code":4000,"session_id":"...","at_ms":100,"lasting_ms":0,...}.
 // Field names are the struct's, with `_ms` on durations. Unknown fields are an error so that
 // a misspelt scenario fails loudly: the result is empty and `what` names the fault.

@@ -61,5 +61,14 @@ TEST(close_code_test, authentication_failed_message_says_no_bot_prefix) {
   EXPECT_NE(text.find("\"Bot \" prefix"), std::string::npos);
 }
 
+TEST(close_code_test, sendable_close_codes_are_1000_to_4999_less_the_reserved_four) {
+  for (std::int64_t code : {1000, 1001, 1003, 1007, 1014, 1016, 3000, 4000, 4014, 4999}) {
+    EXPECT_TRUE(is_sendable_close_code(code)) << code;
+  }
+  for (std::int64_t code : {-1, 0, 999, 1004, 1005, 1006, 1015, 5000, 70000, 4464 + 65536}) {
+    EXPECT_FALSE(is_sendable_close_code(code)) << code;
+  }
+}
+
 }  // namespace
 }  // namespace gatehouse::core

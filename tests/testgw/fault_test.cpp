@@ -41,15 +41,6 @@ TEST(fault_test, field_of_the_wrong_type_is_refused) {
   EXPECT_FALSE(parse(R"({"kind":"close","code":"4000"})", what));
 }
 
-TEST(fault_test, sendable_close_codes_are_1000_to_4999_less_the_reserved_four) {
-  for (std::int64_t code : {1000, 1001, 1003, 1007, 1014, 1016, 3000, 4000, 4014, 4999}) {
-    EXPECT_TRUE(is_sendable_close_code(code)) << code;
-  }
-  for (std::int64_t code : {-1, 0, 999, 1004, 1005, 1006, 1015, 5000, 70000, 4464 + 65536}) {
-    EXPECT_FALSE(is_sendable_close_code(code)) << code;
-  }
-}
-
 TEST(fault_test, close_code_is_checked_before_it_is_narrowed) {
   std::string what;
   EXPECT_FALSE(parse(R"({"kind":"close","code":70000})", what));
