@@ -1,6 +1,7 @@
 // WebSocket frames of a client (RFC 6455 §5.2-§5.5).
 #include "transport/websocket_frame.hpp"
 
+#include "core/close_code.hpp"
 #include "core/error.hpp"
 #include "transport/transport_error.hpp"
 
@@ -14,6 +15,8 @@ constexpr std::uint8_t opcode_bits = 0x0F;
 constexpr std::uint8_t mask_bit = 0x80;
 constexpr std::size_t max_control_payload = 125;  // §5.5
 constexpr std::size_t max_close_reason = 123;
+// A fragmented message's buffer is kept for the next one up to this size.
+constexpr std::size_t kept_fragment_capacity = 64 * 1024;
 
 std::uint8_t byte_at(std::string_view s, std::size_t i) {
   return static_cast<std::uint8_t>(s[i]);
@@ -128,6 +131,7 @@ std::optional<frame_event> frame_reader::next(std::string_view input, std::size_
   used = 0;
   if (delivered_fragments_) {
     fragments_.clear();
+    fragments_.release_above(kept_fragment_capacity);  // one huge message is not kept for good
     delivered_fragments_ = false;
   }
 
@@ -228,9 +232,7 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
 }
 
 std::string close_reply(std::uint16_t code) {
-  const bool sendable =
-      code >= 1000 && code <= 4999 && !(code >= 1004 && code <= 1006) && code != 1015;
-  return sendable ? close_payload(code, {}) : std::string();
+  return core::is_sendable_close_code(code) ? close_payload(code, {}) : std::string();
 }
 
 }  // namespace gatehouse::transport

@@ -2,7 +2,7 @@
 // from a byte buffer into messages and control frames, and the client's frames written masked.
 //
 // Reading in bulk and cutting frames here, rather than one asynchronous read per frame, is what
-// lets one socket read of 64 KiB deliver dozens of gateway messages.
+// lets one large socket read deliver dozens of gateway messages.
 #pragma once
 
 #include <cstddef>
