@@ -117,13 +117,7 @@ class ws_connection final : public connection,
     spdlog::debug("closing connection={} code={}", id_, code);
     enqueue(frame_opcode::close, close_payload(code, reason), false);
     close_sent_ = true;
-    close_timer_.expires_after(options_.handshake_timeout);
-    close_timer_.async_wait([self = this->shared_from_this()](beast_error ec) {
-      if (!ec) {
-        spdlog::debug("closed connection={} clean=false", self->id_);
-        self->drop();
-      }
-    });
+    arm_close_timer();
   }
 
   void abort() override {
@@ -222,7 +216,7 @@ class ws_connection final : public connection,
       // A person may need to see this: a proxy or a server that is not a gateway.
       spdlog::warn("upgrade refused connection={} host={} status={}", id_, url_.host,
                    static_cast<unsigned>(response_->get().result_int()));
-      return fail_open("upgrade", refused.message(), error::connect_failed);
+      return fail_open("upgrade", refused.message(), refused);
     }
 
     // From here no timeout: the shard's heartbeats find a dead connection (§3.2). Frames that
@@ -263,16 +257,18 @@ class ws_connection final : public connection,
     if (!take_input()) {
       return;
     }
-    if (n < first_read_size) {
+    if (n < first_read_size && in_.empty() && in_.capacity() > quiet_buffer_limit) {
+      // Quiet after a burst: the burst's buffer goes, and reads start small again.
       in_.release_above(quiet_buffer_limit);
+      read_size_ = first_read_size;
     }
     read();
   }
 
-  // Hands on what the input holds; false when the connection ended and nothing more is read.
+  // Hands on what the input holds; false when the peer's close ended the connection.
   bool take_input() {
-    if (!discarding_ && !deliver() && !discarding_) {
-      return false;  // the peer's close frame ended it
+    if (!discarding_ && !deliver()) {
+      return false;
     }
     if (discarding_) {
       // After a fault nothing more is parsed; reading on lets the peer finish its writes and
@@ -282,8 +278,8 @@ class ws_connection final : public connection,
     return true;
   }
 
-  // Cuts every complete frame out of the input and hands its message on; false when the
-  // connection ended on the way.
+  // Cuts every complete frame out of the input and hands its message on, until a fault (which
+  // sets discarding_) or the peer's close frame (false).
   bool deliver() {
     std::size_t offset = 0;
     for (;;) {
@@ -294,13 +290,16 @@ class ws_connection final : public connection,
       offset += used;
       if (fault) {
         report_fault(fault);
-        return false;
+        return true;
       }
       if (!event) {
         break;
       }
       if (!handle(*event)) {
         return false;
+      }
+      if (discarding_) {
+        return true;
       }
     }
     in_.consume(offset);
@@ -310,7 +309,8 @@ class ws_connection final : public connection,
   bool handle(const frame_event& e) {
     switch (e.what) {
       case frame_event::kind::message:
-        return on_message(e);
+        on_message(e);
+        return true;
       case frame_event::kind::ping:
         // §5.5.2: a ping is answered with its own payload.
         if (!closing_) {
@@ -326,26 +326,23 @@ class ws_connection final : public connection,
     return true;
   }
 
-  bool on_message(const frame_event& e) {
+  void on_message(const frame_event& e) {
     if (listener_ == nullptr) {
-      return true;  // closing or detached: read on only for the peer's close frame
+      return;  // closing or detached: read on only for the peer's close frame
     }
     std::error_code fault;
     const auto message = decoder_->decode(e.payload, e.binary, e.padding, fault);
     if (fault) {
-      report_fault(fault);
-      return false;
+      return report_fault(fault);
     }
-    if (message && listener_ != nullptr) {
+    if (message) {
       listener_->on_message(message->text, message->padding);
     }
-    return true;
   }
 
   // §5.5.1: the peer's close is answered with a close, after which the socket goes.
   void on_peer_close(std::uint16_t code, std::string_view reason) {
     open_ = false;
-    close_timer_.cancel();
     if (close_sent_) {
       spdlog::debug("closed connection={} clean=true", id_);
       return drop();
@@ -359,6 +356,19 @@ class ws_connection final : public connection,
     enqueue(frame_opcode::close, close_reply(code), false);
     close_sent_ = true;
     drop_after_write_ = true;
+    // A peer that stops reading must not keep the socket: the reply gets the handshake timeout.
+    arm_close_timer();
+  }
+
+  // Bounds the closing handshake: the socket goes when it runs out.
+  void arm_close_timer() {
+    close_timer_.expires_after(options_.handshake_timeout);
+    close_timer_.async_wait([self = this->shared_from_this()](beast_error ec) {
+      if (!ec) {
+        spdlog::debug("closed connection={} clean=false", self->id_);
+        self->drop();
+      }
+    });
   }
 
   // The connection cannot go on; the listener decides how to close it.

@@ -29,6 +29,14 @@ TEST(endpoint_test, url_without_path_gets_a_root_target) {
   EXPECT_EQ(parse_endpoint("wss://gateway.discord.gg", ec).target, "/");
 }
 
+TEST(endpoint_test, a_fragment_never_reaches_the_request_target) {
+  std::error_code ec;
+
+  EXPECT_EQ(parse_endpoint("wss://gateway.discord.gg/?v=10#x", ec).target, "/?v=10");
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(parse_endpoint("wss://gateway.discord.gg#x", ec).target, "/");
+}
+
 TEST(endpoint_test, ws_to_loopback_is_accepted) {
   std::error_code ec;
   for (const char* url : {"ws://127.0.0.1:8443/?v=10", "ws://[::1]:9000/", "ws://localhost/"}) {
