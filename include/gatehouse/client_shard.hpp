@@ -84,11 +84,11 @@ struct dispatch_event {
   std::string_view data;  // the raw JSON of `d`
   std::size_t padding;    // readable bytes after `data` in memory
 
-  // Parses `data` with simdjson's on-demand API. In place when the padding allows (it does
-  // for every message the transport decodes) and the next byte does not close an object or
-  // array; otherwise `data` is copied into a buffer owned by this thread, valid until the next
-  // parse() on it. The document is valid while `parser` is, and at most until the callback
-  // returns.
+  // Parses `data` with simdjson's on-demand API. In place when the padding allows and the next
+  // byte does not close an object or array; a dispatch's `d` is followed by its envelope's `}`,
+  // so it is nearly always copied (one memcpy) into a buffer owned by this thread, valid until
+  // the next parse() on it. The document is valid while `parser` is, and at most until the
+  // callback returns.
   simdjson::simdjson_result<simdjson::ondemand::document> parse(
       simdjson::ondemand::parser& parser) const;
 };

@@ -95,19 +95,21 @@ simdjson::error_code read_fields(od::object object, envelope& env) {
   return simdjson::SUCCESS;
 }
 
-// Discord's layout: {"t":T,"s":S,"op":OP,"d":D}, compact and in that order, as every payload
-// the gateway sends is written. Read in that shape, the envelope costs a look at its first few
-// dozen bytes, and `d` is the rest of the message up to the closing brace: its bytes are
-// checked by whoever parses it (the core for its own events, the application for dispatches),
-// not twice. Anything else (another order, spaces, escapes, unknown keys) goes through the
-// full scan, which is also what reports a malformed message.
+// Discord's layout of a dispatch: {"t":T,"s":S,"op":0,"d":D}, compact and in that order, as the
+// gateway writes every one. Read in that shape, the envelope costs a look at its first few dozen
+// bytes, and `d` is the rest of the message up to the closing brace: its bytes are checked by
+// the application that parses it, not twice. The price: a key after `d` would be taken as part
+// of it (Discord sends none). Other opcodes, which are rare and which the core reads itself, and
+// anything else (another order, spaces, escapes, unknown keys before `d`) go through the full
+// scan, which is also what reports a malformed message.
 class layout_reader {
  public:
   explicit layout_reader(std::string_view text) : text_(text) {}
 
   bool read(envelope& env) {
     return literal(R"({"t":)") && type(env.type) && literal(R"(,"s":)") && sequence(env) &&
-           literal(R"(,"op":)") && op(env.op) && literal(R"(,"d":)") && data(env.data);
+           literal(R"(,"op":)") && op(env.op) && env.op == 0 && literal(R"(,"d":)") &&
+           data(env.data);
   }
 
  private:

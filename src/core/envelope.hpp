@@ -31,9 +31,9 @@ class envelope_scanner {
   // with fewer than simdjson needs, the text is copied into an internal padded
   // buffer. Fails with error::malformed_message.
   //
-  // In Discord's own layout ({"t":..,"s":..,"op":..,"d":..}, compact) only the
-  // bytes before `d` are read: `d` is the rest up to the closing brace, and a
-  // malformed `d` is found by whoever parses it, not here.
+  // A dispatch in Discord's own layout ({"t":..,"s":..,"op":0,"d":..}, compact)
+  // has only the bytes before `d` read: `d` is the rest up to the closing brace,
+  // and a malformed `d` is found by whoever parses it, not here.
   envelope scan(std::string_view text, std::size_t padding, std::error_code& ec);
 
  private:

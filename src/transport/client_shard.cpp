@@ -20,6 +20,9 @@ namespace gatehouse {
 
 namespace {
 
+// dispatch_event::parse keeps its copy buffer for the next event up to this size.
+constexpr std::size_t kept_copy_capacity = 256 * 1024;
+
 core::transport_compression to_core(compression c) {
   switch (c) {
     case compression::zlib_stream:
@@ -55,8 +58,12 @@ simdjson::simdjson_result<simdjson::ondemand::document> dispatch_event::parse(
     return parser.iterate(data.data(), data.size(), data.size() + padding);
   }
 
-  // This thread's buffer keeps the document's bytes until the next parse() on the thread.
+  // This thread's buffer keeps the document's bytes until the next parse() on the thread; one
+  // huge event does not keep its size for good.
   thread_local std::string copy;
+  if (copy.capacity() > kept_copy_capacity && data.size() <= kept_copy_capacity) {
+    std::string().swap(copy);
+  }
   copy.assign(data);
   copy.append(simdjson::SIMDJSON_PADDING, ' ');
 

@@ -132,14 +132,14 @@ TEST(envelope_test, discords_layout_is_read_from_its_prefix) {
   EXPECT_EQ(env.type, "MESSAGE_CREATE");
   EXPECT_EQ(env.data, R"({"id":"1","x":[{}]})");
 
-  env = scan(s, "{\"t\":null,\"s\":null,\"op\":11,\"d\":null}\n");
-  EXPECT_EQ(env.op, 11);
-  EXPECT_FALSE(env.has_sequence);
-  EXPECT_TRUE(env.type.empty());
+  env = scan(s, "{\"t\":\"X\",\"s\":7,\"op\":0,\"d\":null}\n");
+  EXPECT_EQ(env.op, 0);
+  EXPECT_EQ(env.sequence, 7u);
+  EXPECT_EQ(env.type, "X");
   EXPECT_EQ(env.data, "null");
 
-  EXPECT_EQ(scan(s, R"({"t":null,"s":null,"op":9,"d":false})").data, "false");
-  EXPECT_EQ(scan(s, R"({"t":null,"s":null,"op":1,"d":-17})").data, "-17");
+  EXPECT_EQ(scan(s, R"({"t":"X","s":1,"op":0,"d":false})").data, "false");
+  EXPECT_EQ(scan(s, R"({"t":"X","s":1,"op":0,"d":-17})").data, "-17");
   EXPECT_EQ(scan(s, R"({"t":"X","s":0,"op":0,"d":"a}"})").data, R"("a}")");
   EXPECT_EQ(scan(s, R"({"t":"X","s":5,"op":0,"d":[1,[2]]})").data, "[1,[2]]");
 }
@@ -151,6 +151,9 @@ TEST(envelope_test, near_misses_of_discords_layout_get_the_full_scan) {
   // A key after `d` is not part of it.
   auto env = scan(s, R"({"t":"A","s":1,"op":0,"d":{"a":1},"x":2})");
   EXPECT_EQ(env.data, R"({"a":1})");
+  // Opcodes other than dispatch are always scanned whole, even in Discord's layout.
+  env = scan(s, R"({"t":null,"s":null,"op":10,"d":{"heartbeat_interval":1},"x":{}})");
+  EXPECT_EQ(env.data, R"({"heartbeat_interval":1})");
   // What JSON forbids is still refused.
   EXPECT_EQ(scan_error(R"({"t":"A","s":01,"op":0,"d":{}})"), error::malformed_message);
   EXPECT_EQ(scan_error(R"({"t":"A","s":1,"op":0,"d":{}} x)"), error::malformed_message);
