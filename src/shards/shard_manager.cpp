@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
 
 #include "core/close_code.hpp"
 #include "core/error.hpp"
@@ -120,13 +121,16 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
   }
 
   // Fetches GET /gateway/bot, sizes the identify queue and starts the shards (§1.3, §5.2). A
-  // failure that may pass (the network, a 5xx, a 429) is asked again with a doubling wait; a
-  // refusal (401, a bad URL) is fatal at once.
+  // failure that may pass (the network, a 5xx, a 429 beyond the REST client's own waits) is
+  // asked again after a wait that doubles up to the cap, each drawn from its upper half so that
+  // processes cut off together do not all come back at once; a refusal (401, a bad URL) is
+  // fatal at once.
   static asio::awaitable<void> plan(std::shared_ptr<impl> self) {
     std::error_code ec;
     auto info = co_await self->rest_->get_gateway_bot(ec);
-    auto delay = self->options_.gateway_retry_delay;
+    auto ceiling = self->options_.gateway_retry_delay;
     while (ec == rest::rest_condition::retryable && !self->stopping()) {
+      const auto delay = self->jittered(ceiling);
       spdlog::warn("gateway_bot retrying error=\"{}\" delay_ms={}", ec.message(), delay.count());
       self->emit({.kind = manager_event_kind::gateway_retrying,
                   .reason = ec,
@@ -135,7 +139,7 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
       self->retry_timer_.expires_after(delay);
       boost::system::error_code waited;
       co_await self->retry_timer_.async_wait(asio::redirect_error(asio::use_awaitable, waited));
-      delay = std::min(delay * 2, self->options_.gateway_retry_cap);
+      ceiling = std::min(ceiling * 2, self->options_.gateway_retry_cap);
       if (self->stopping()) {
         break;
       }
@@ -444,6 +448,13 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
 
   bool stopping() const { return stage_ == stage::stopping || stage_ == stage::stopped; }
 
+  // A wait in [ceiling / 2, ceiling).
+  std::chrono::milliseconds jittered(std::chrono::milliseconds ceiling) {
+    std::uniform_real_distribution<double> half(0.5, 1.0);
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(ceiling.count()) * half(random_)));
+  }
+
   void stop_shards() {
     stage_ = stage::stopping;
     row_timer_.cancel();
@@ -497,6 +508,7 @@ struct shard_manager::impl : std::enable_shared_from_this<impl> {
   manager_options options_;
   asio::steady_timer row_timer_;
   asio::steady_timer retry_timer_;  // the wait before GET /gateway/bot is asked again
+  std::mt19937 random_{std::random_device{}()};
 
   std::function<void(const dispatch_event&)> dispatch_callback_;
   std::function<void(const lifecycle_event&)> lifecycle_callback_;

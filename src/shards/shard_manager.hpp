@@ -56,8 +56,9 @@ struct manager_options {
   std::chrono::milliseconds handshake_timeout{10000};
 
   // GET /gateway/bot failing for a network or server reason (after the REST client's own
-  // retries) is asked again after this wait, doubled each time up to the cap, until it answers,
-  // is refused (a 401 is fatal) or close() is called: there is nothing to connect to without it.
+  // retries) is asked again after a wait of half to all of this, doubled each time up to the
+  // cap, until it answers, is refused (a 401 is fatal) or close() is called: there is nothing to
+  // connect to without it.
   std::chrono::milliseconds gateway_retry_delay{1000};
   std::chrono::milliseconds gateway_retry_cap{60000};
 
