@@ -75,8 +75,8 @@ TEST(token_test, case_g02_rejected_token_4004_is_fatal_and_never_retried) {
 }
 
 TEST(token_test, case_g03_token_with_whitespace_or_quotes_is_normalised) {
-  for (const std::string raw : {std::string(test_token) + "\n", std::string(test_token) + "\r\n",
-                                " '" + std::string(test_token) + "' "}) {
+  for (const std::string& raw : {std::string(test_token) + "\n", std::string(test_token) + "\r\n",
+                                 " '" + std::string(test_token) + "' "}) {
     loopback net;
     auto options = fast_client(net.gateway);
     options.token = raw;
