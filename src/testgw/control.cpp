@@ -110,7 +110,11 @@ rest_response test_gateway::state::handle_control(const rest_request& request) {
     event.name = std::string(t->get_string());
     event.d = json::serialize(*d);
     if (const json::value* g = o->if_contains("guild_id"); g && g->is_string()) {
-      event.guild_id = std::strtoull(g->get_string().c_str(), nullptr, 10);
+      const auto id = parse_snowflake(g->get_string());
+      if (!id) {
+        return refusal("guild_id must be a snowflake: decimal digits");
+      }
+      event.guild_id = *id;
     }
     route(event);
     return json_answer(200, json::object{{"dispatched", true}});

@@ -136,20 +136,6 @@ rest_response too_many(double retry_after, bool global, std::string_view scope) 
   return response;
 }
 
-std::optional<snowflake> parse_id(std::string_view text) {
-  snowflake value = 0;
-  if (text.empty() || text.size() > 20) {
-    return std::nullopt;
-  }
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    value = value * 10 + static_cast<snowflake>(c - '0');
-  }
-  return value;
-}
-
 bool is_json(std::string_view content_type) {
   return content_type.substr(0, content_type.find(';')) == "application/json";
 }
@@ -384,7 +370,7 @@ snowflake rest_routes::mint_id() {
 }
 
 rest_response rest_routes::post_message(std::string_view channel_id, const rest_request& request) {
-  const auto id = parse_id(channel_id);
+  const auto id = parse_snowflake(channel_id);
   const auto* channel = id ? world_.find_channel(*id) : nullptr;
   if (!channel) {
     return error_response(404, "Unknown Channel", 10003);
@@ -440,7 +426,7 @@ rest_response rest_routes::post_message(std::string_view channel_id, const rest_
 
 rest_response rest_routes::put_commands(std::string_view application_id,
                                         const rest_request& request) {
-  if (parse_id(application_id) != world_.application().id) {
+  if (parse_snowflake(application_id) != world_.application().id) {
     return error_response(403, "Missing Access", 50001);
   }
 

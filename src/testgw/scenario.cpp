@@ -92,10 +92,9 @@ class section {
   // A snowflake, as a decimal string (the way Discord writes ids) or an integer.
   section& id(std::string_view key, snowflake& out) {
     if (const auto* v = find(key); v && v->is_string()) {
-      const auto& s = v->as_string();
-      char* end = nullptr;
-      out = std::strtoull(s.c_str(), &end, 10);
-      if (s.empty() || *end != '\0') {
+      if (const auto id = parse_snowflake(v->as_string())) {
+        out = *id;
+      } else {
         fail(key, "expected a snowflake");
       }
     } else if (v) {

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -15,6 +16,16 @@
 namespace gatehouse::testgw {
 
 namespace json = boost::json;
+
+std::optional<snowflake> parse_snowflake(std::string_view text) {
+  snowflake value = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || at != end) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 namespace {
 

@@ -15,6 +15,10 @@ namespace gatehouse::testgw {
 // A Discord id. JSON carries it as a string (gateway-spec.md §0).
 using snowflake = std::uint64_t;
 
+// An id written in decimal digits only, as Discord writes them; nullopt for anything else,
+// including a sign or a value beyond 64 bits.
+std::optional<snowflake> parse_snowflake(std::string_view text);
+
 // Application flags that show a privileged intent as enabled (§7.5). Either the full flag or
 // its _LIMITED twin enables the intent.
 inline constexpr std::uint32_t gateway_presence_flag = 1u << 12;
