@@ -26,6 +26,7 @@
 #include "core/envelope.hpp"
 #include "gatehouse/client_shard.hpp"
 #include "testgw/bench_stream.hpp"
+#include "transport/message_buffer.hpp"
 #include "transport/message_decoder.hpp"
 
 namespace {
@@ -89,35 +90,11 @@ bool read_message(simdjson::ondemand::parser& parser, std::string_view text, std
   return true;
 }
 
-// Growable output with the padding simdjson reads past the end.
-class output_buffer {
- public:
-  char* data() { return data_.get(); }
-  std::size_t size() const { return size_; }
-  std::size_t room() const { return capacity_ > size_ + padding ? capacity_ - size_ - padding : 0; }
-  void clear() { size_ = 0; }
-  void commit(std::size_t n) { size_ += n; }
+// Decompressed output with simdjson's padding after it: the transport's own buffer.
+using output_buffer = transport::message_buffer;
 
-  // At least `n` writable bytes after the contents.
-  char* prepare(std::size_t n) {
-    if (room() < n || capacity_ == 0) {
-      const std::size_t capacity = std::max(capacity_ * 2, size_ + n + padding);
-      auto grown = std::make_unique<char[]>(capacity);
-      if (size_ > 0) {
-        std::memcpy(grown.get(), data_.get(), size_);
-      }
-      data_ = std::move(grown);
-      capacity_ = capacity;
-    }
-
-    return data_.get() + size_;
-  }
-
- private:
-  std::unique_ptr<char[]> data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;
-};
+// Output room asked for per decompression call.
+constexpr std::size_t output_step = 64 * 1024;
 
 // One shared inflate context for the whole stream, as the zlib-stream transport requires. The
 // two-byte zlib header is skipped and the rest inflated raw, with no Adler-32 kept: the
@@ -145,8 +122,9 @@ class zlib_reference {
     z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z_.avail_in = static_cast<uInt>(in.size());
     do {
-      const std::size_t room = std::max<std::size_t>(out.room(), 64 * 1024);
-      z_.next_out = reinterpret_cast<Bytef*>(out.prepare(room));
+      const auto space = out.prepare(output_step);
+      const std::size_t room = space.size();
+      z_.next_out = reinterpret_cast<Bytef*>(space.data());
       z_.avail_out = static_cast<uInt>(room);
       const int status = inflate(&z_, Z_SYNC_FLUSH);
       if (status != Z_OK && status != Z_BUF_ERROR && status != Z_STREAM_END) {
@@ -155,7 +133,7 @@ class zlib_reference {
       out.commit(room - z_.avail_out);
     } while (z_.avail_in > 0 || z_.avail_out == 0);
 
-    return {out.data(), out.size()};
+    return out.view();
   }
 
  private:
@@ -176,8 +154,8 @@ class zstd_reference {
     ZSTD_inBuffer input{in.data(), in.size(), 0};
     bool full = false;
     do {
-      const std::size_t room = std::max<std::size_t>(out.room(), 64 * 1024);
-      ZSTD_outBuffer output{out.prepare(room), room, 0};
+      const auto space = out.prepare(output_step);
+      ZSTD_outBuffer output{space.data(), space.size(), 0};
       const std::size_t status = ZSTD_decompressStream(d_, &output, &input);
       if (ZSTD_isError(status)) {
         throw std::runtime_error(ZSTD_getErrorName(status));
@@ -186,7 +164,7 @@ class zstd_reference {
       full = output.pos == output.size;
     } while (input.pos < input.size || full);
 
-    return {out.data(), out.size()};
+    return out.view();
   }
 
  private:
