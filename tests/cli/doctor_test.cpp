@@ -152,27 +152,29 @@ TEST(doctor_test, message_content_enabled_passes_the_intents_check) {
   EXPECT_TRUE(has_line(out.str(), "[ OK ] intents", "MESSAGE_CONTENT")) << out.str();
 }
 
-TEST(doctor_test, flags_new_that_is_not_a_number_fails_the_intents_check) {
+// Runs doctor against the test gateway with REST scripted to answer GET /applications/@me with
+// `application`; returns the exit code, and the output in `out`.
+int diagnose_with_application(const std::string& application, std::ostringstream& out) {
   clinic c;
-  scripted_rest rest(c.gateway.gateway_url(), R"({"id":"1","flags_new":"abc","flags":0})");
+  scripted_rest rest(c.gateway.gateway_url(), application);
   auto o = c.options();
   o.api_base = rest.server.base_url();
+  return diagnose(o, out);
+}
+
+TEST(doctor_test, flags_new_that_is_not_a_number_fails_the_intents_check) {
   std::ostringstream out;
 
-  const int code = diagnose(o, out);
+  const int code = diagnose_with_application(R"({"id":"1","flags_new":"abc","flags":0})", out);
 
   EXPECT_EQ(code, static_cast<int>(exit_code::failure)) << out.str();
   EXPECT_TRUE(has_line(out.str(), "[FAIL] intents", "flags_new")) << out.str();
 }
 
 TEST(doctor_test, an_application_body_that_is_not_json_fails_the_intents_check) {
-  clinic c;
-  scripted_rest rest(c.gateway.gateway_url(), "<html>");
-  auto o = c.options();
-  o.api_base = rest.server.base_url();
   std::ostringstream out;
 
-  const int code = diagnose(o, out);
+  const int code = diagnose_with_application("<html>", out);
 
   EXPECT_EQ(code, static_cast<int>(exit_code::failure)) << out.str();
   EXPECT_TRUE(has_line(out.str(), "[FAIL] intents", "/applications/@me")) << out.str();
